@@ -38,8 +38,9 @@
 //! `MetricsConfig` is also serde: a string in this form, or a list of
 //! URLs, from TOML, JSON or YAML.
 //!
-//! Status: the backends themselves (everything but `prometheus`, `memory`
-//! and `discard`) are not built yet; their URLs parse and are validated.
+//! Built so far: `prometheus`, `pushgateway`, `statsd`, `dogstatsd`,
+//! `memory`, `discard`; the other URLs parse and are validated, and
+//! starting them is [`StartError::NotBuilt`](crate::StartError::NotBuilt).
 
 use std::fmt;
 use std::str::FromStr;

@@ -9,23 +9,75 @@ use std::time::{Duration, Instant};
 
 use kit_sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::{Provider, Snapshot};
+use crate::diagnostics::Reporter;
+use crate::{Counter, Provider, SeriesSamples, Snapshot};
+
+/// What one flush hands every pusher.
+#[allow(dead_code)] // read by the pushers, each a cargo feature
+pub(crate) struct Flush<'a> {
+    /// Every series, as it is now.
+    pub(crate) snapshot: &'a Snapshot,
+    /// The histogram observations kept since the last flush (empty unless
+    /// a pusher [wants them](Pusher::wants_samples)).
+    pub(crate) samples: &'a [SeriesSamples],
+}
+
+/// A push that was handed to the network.
+#[derive(Debug, Default)]
+pub(crate) struct Sent {
+    /// Updates the backend cannot represent (a NaN gauge, a negative
+    /// timer), left out and counted as lost.
+    pub(crate) unsendable: u64,
+}
+
+/// A push that did not (entirely) arrive.
+#[derive(Debug)]
+pub(crate) struct PushFailure {
+    /// Why.
+    pub(crate) error: io::Error,
+    /// Updates lost for good (what a later push cannot carry again, and
+    /// what the backend cannot represent).
+    pub(crate) lost: u64,
+}
+
+impl From<io::Error> for PushFailure {
+    fn from(error: io::Error) -> Self {
+        PushFailure { error, lost: 0 }
+    }
+}
 
 /// A backend that sends snapshots somewhere (a push gateway, statsd, …).
 pub(crate) trait Pusher: Send {
-    /// Sends one snapshot, giving up after `timeout`.
-    fn push(&mut self, snapshot: &Snapshot, timeout: Duration) -> io::Result<()>;
+    /// The backend's name, as the drop counter's `backend` label shows it.
+    fn name(&self) -> &'static str;
+
+    /// Whether the pusher sends single observations (statsd does): the
+    /// exporter then takes the per-flush samples for it.
+    fn wants_samples(&self) -> bool {
+        false
+    }
+
+    /// Sends one flush, giving up after `timeout`.
+    fn push(&mut self, flush: &Flush<'_>, timeout: Duration) -> Result<Sent, PushFailure>;
 }
 
 /// Counts kept by the exporter thread.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ExportStats {
-    /// Snapshots sent successfully, over all backends.
+    /// Pushes that arrived, over all backends.
     pub pushed: u64,
-    /// Sends that failed (the numbers stay in kit's storage: counters and
-    /// histograms are cumulative, so the next successful push carries them).
+    /// Pushes that failed. What is cumulative (Prometheus, InfluxDB,
+    /// Graphite counters) or still pending (statsd counter deltas) is
+    /// carried by the next push; what is not is counted in `dropped`.
     pub failed: u64,
+    /// Updates lost for good (statsd observations in a datagram that could
+    /// not be sent, values a backend cannot represent), also counted in the
+    /// metric `kit_metrics_dropped_total`.
+    pub dropped: u64,
 }
+
+/// The metric counting updates a backend lost, labelled by `backend`.
+pub const DROPPED_METRIC: &str = "kit_metrics_dropped_total";
 
 #[derive(Default)]
 struct State {
@@ -41,6 +93,12 @@ struct Shared {
     state: Mutex<State>,
     wake: Condvar,
     done: Condvar,
+}
+
+fn count_lost(dropped_total: &Counter, backend: &str, lost: u64) {
+    if lost > 0 {
+        dropped_total.with(&[backend]).add(lost);
+    }
 }
 
 /// The running exporter thread.
@@ -76,6 +134,14 @@ impl Exporter {
             .name("kit-metrics-exporter".into())
             .spawn(move || {
                 let mut next = Instant::now() + interval;
+                let wants_samples = pushers.iter().any(|p| p.wants_samples());
+                let dropped_total = provider
+                    .counter(DROPPED_METRIC)
+                    .help("Metric updates a backend could not deliver and lost.")
+                    .labels(&["backend"])
+                    .build();
+                let mut reporters: Vec<Reporter> =
+                    pushers.iter().map(|p| Reporter::new(p.name())).collect();
                 loop {
                     let mut state = worker.state.lock();
                     while !state.stop && state.requested == state.served && Instant::now() < next {
@@ -83,17 +149,36 @@ impl Exporter {
                     }
                     let (stop, target) = (state.stop, state.requested);
                     drop(state);
+                    let samples = if wants_samples {
+                        provider.take_samples()
+                    } else {
+                        Vec::new()
+                    };
                     let snapshot = provider.snapshot();
-                    let (mut pushed, mut failed) = (0, 0);
-                    for pusher in &mut pushers {
-                        match pusher.push(&snapshot, timeout) {
-                            Ok(()) => pushed += 1,
-                            Err(_) => failed += 1,
+                    let flush = Flush {
+                        snapshot: &snapshot,
+                        samples: &samples,
+                    };
+                    let mut stats = ExportStats::default();
+                    for (pusher, reporter) in pushers.iter_mut().zip(&mut reporters) {
+                        match pusher.push(&flush, timeout) {
+                            Ok(sent) => {
+                                stats.pushed += 1;
+                                stats.dropped += sent.unsendable;
+                                count_lost(&dropped_total, pusher.name(), sent.unsendable);
+                            }
+                            Err(failure) => {
+                                stats.failed += 1;
+                                stats.dropped += failure.lost;
+                                count_lost(&dropped_total, pusher.name(), failure.lost);
+                                reporter.report(&provider, failure, Instant::now());
+                            }
                         }
                     }
                     let mut state = worker.state.lock();
-                    state.stats.pushed += pushed;
-                    state.stats.failed += failed;
+                    state.stats.pushed += stats.pushed;
+                    state.stats.failed += stats.failed;
+                    state.stats.dropped += stats.dropped;
                     state.served = target;
                     drop(state);
                     worker.done.notify_all();

@@ -41,7 +41,10 @@ mod cell;
 pub mod config;
 pub mod conformance;
 mod counter;
+#[cfg(feature = "statsd")]
+mod delta;
 mod desc;
+mod diagnostics;
 mod exporter;
 mod family;
 mod gauge;
@@ -59,12 +62,15 @@ mod recorder;
 mod shim;
 mod snapshot;
 mod start;
+#[cfg(feature = "statsd")]
+mod statsd;
 
 pub use cell::SampleBatch;
 pub use config::MetricsConfig;
 pub use counter::Counter;
 pub use desc::{Desc, Kind};
-pub use exporter::ExportStats;
+pub use diagnostics::{Diagnostic, DIAGNOSTICS_EVERY};
+pub use exporter::{ExportStats, DROPPED_METRIC};
 pub use family::{INVALID as INVALID_LABEL_COUNT, OVERFLOW};
 pub use gauge::Gauge;
 pub use histogram::{Histogram, Timer};

@@ -16,7 +16,7 @@ use crate::{Counter, Gauge, Histogram};
 pub struct SeriesSamples {
     /// The metric's name.
     pub name: String,
-    /// The series' labels (constant labels not included).
+    /// The series' labels, constant labels first (as in a [`Snapshot`]).
     pub labels: Vec<(String, String)>,
     /// Its observations since the last take.
     pub batch: crate::SampleBatch,
@@ -55,6 +55,7 @@ struct Registry {
     max_series: usize,
     idle_expiry: Option<std::time::Duration>,
     keep_samples: Option<usize>,
+    diagnostics: Mutex<Option<crate::diagnostics::Hook>>,
     metrics: Mutex<Vec<Registered>>,
     conflicts: Mutex<Vec<String>>,
 }
@@ -167,6 +168,7 @@ impl ProviderBuilder {
                 max_series: self.max_series.unwrap_or(DEFAULT_MAX_SERIES),
                 idle_expiry: self.idle_expiry,
                 keep_samples: self.keep_samples,
+                diagnostics: Mutex::new(None),
                 metrics: Mutex::new(Vec::new()),
                 conflicts: Mutex::new(Vec::new()),
             }),
@@ -363,6 +365,45 @@ impl Provider {
             .map(f)
     }
 
+    /// Where reports about backends in trouble go (at most one per backend
+    /// per [`DIAGNOSTICS_EVERY`](crate::DIAGNOSTICS_EVERY), summing up the
+    /// failures and lost updates in between); standard error until this is
+    /// called. Route them to the application's logger:
+    ///
+    /// ```
+    /// let provider = kit_metrics::Provider::new();
+    /// provider.set_diagnostics(|d| {
+    ///     // e.g. logger.log(&[("level", "warn"), ("msg", &d.to_string())])
+    ///     let _ = (d.backend, d.lost);
+    /// });
+    /// ```
+    pub fn set_diagnostics(&self, hook: impl Fn(&crate::Diagnostic) + Send + Sync + 'static) {
+        *self
+            .registry
+            .diagnostics
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(std::sync::Arc::new(hook));
+    }
+
+    pub(crate) fn diagnose(&self, d: &crate::Diagnostic) {
+        let hook = self
+            .registry
+            .diagnostics
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match hook {
+            Some(hook) => hook(d),
+            None => crate::diagnostics::to_stderr(d),
+        }
+    }
+
+    /// Whether histograms keep single observations for statsd.
+    #[allow(dead_code)] // read by the statsd backend, a cargo feature
+    pub(crate) fn keeps_samples(&self) -> bool {
+        self.registry.keep_samples.is_some()
+    }
+
     pub(crate) fn take_backends(&self) -> Option<crate::start::Backends> {
         self.registry
             .backends
@@ -466,7 +507,8 @@ impl Provider {
             if let Registered::Histogram(f) = m {
                 for (values, cell) in f.series() {
                     if let Some(batch) = cell.take_samples() {
-                        let labels = f.desc.label_names.iter().cloned().zip(values).collect();
+                        let mut labels = self.registry.const_labels.clone();
+                        labels.extend(f.desc.label_names.iter().cloned().zip(values));
                         out.push(SeriesSamples {
                             name: f.desc.name.clone(),
                             labels,

@@ -5,9 +5,8 @@ use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use crate::exporter::Pusher;
+use crate::exporter::{Flush, PushFailure, Pusher, Sent};
 use crate::prometheus::render;
-use crate::Snapshot;
 
 pub(crate) struct Pushgateway {
     addr: String,
@@ -35,7 +34,19 @@ impl Pushgateway {
 }
 
 impl Pusher for Pushgateway {
-    fn push(&mut self, snapshot: &Snapshot, timeout: Duration) -> io::Result<()> {
+    fn name(&self) -> &'static str {
+        "pushgateway"
+    }
+
+    fn push(&mut self, flush: &Flush<'_>, timeout: Duration) -> Result<Sent, PushFailure> {
+        self.put(flush, timeout)?;
+        Ok(Sent::default())
+    }
+}
+
+impl Pushgateway {
+    fn put(&mut self, flush: &Flush<'_>, timeout: Duration) -> io::Result<()> {
+        let snapshot = flush.snapshot;
         let body = match &self.prefix {
             None => render(snapshot),
             Some(prefix) => {

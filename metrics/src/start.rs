@@ -10,6 +10,8 @@ use crate::exporter::{ExportStats, Exporter, Pusher};
 use crate::prometheus::Listener;
 #[cfg(feature = "prometheus")]
 use crate::pushgateway::Pushgateway;
+#[cfg(feature = "statsd")]
+use crate::statsd::StatsdPusher;
 use crate::Provider;
 
 /// Why the backends could not start.
@@ -32,6 +34,14 @@ pub enum StartError {
         /// The cargo feature that brings it, e.g. `prometheus`.
         feature: &'static str,
     },
+    /// The backend sends single histogram observations (statsd,
+    /// DogStatsD), but the provider was built without a sample buffer:
+    /// build it with [`MetricsConfig::build`] or
+    /// [`ProviderBuilder::keep_samples`](crate::ProviderBuilder::keep_samples).
+    SamplesNotKept {
+        /// The scheme, e.g. `statsd`.
+        scheme: &'static str,
+    },
     /// The scheme parses, but its backend is not built yet.
     NotBuilt {
         /// The scheme, e.g. `statsd`.
@@ -48,8 +58,12 @@ impl fmt::Display for StartError {
                 f,
                 "the {scheme} backend was compiled out: enable kit-metrics' cargo feature \"{feature}\""
             ),
+            StartError::SamplesNotKept { scheme } => write!(
+                f,
+                "the {scheme} backend sends single histogram observations, and this provider keeps none: build it with MetricsConfig::build or ProviderBuilder::keep_samples"
+            ),
             StartError::NotBuilt { scheme } => {
-                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, memory, discard)")
+                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, memory, discard)")
             }
         }
     }
@@ -60,7 +74,9 @@ impl std::error::Error for StartError {
         match self {
             StartError::Config(e) => Some(e),
             StartError::Bind { source, .. } => Some(source),
-            StartError::FeatureDisabled { .. } | StartError::NotBuilt { .. } => None,
+            StartError::FeatureDisabled { .. }
+            | StartError::SamplesNotKept { .. }
+            | StartError::NotBuilt { .. } => None,
         }
     }
 }
@@ -146,6 +162,7 @@ impl Provider {
                 .fold(ExportStats::default(), |a, s| ExportStats {
                     pushed: a.pushed + s.pushed,
                     failed: a.failed + s.failed,
+                    dropped: a.dropped + s.dropped,
                 })
         })
         .unwrap_or_default()
@@ -183,10 +200,16 @@ impl MetricsConfig {
     pub fn start(&self, provider: &Provider) -> Result<(), StartError> {
         #[cfg(feature = "prometheus")]
         let mut listeners = Vec::new();
-        // Without the prometheus feature no pusher exists yet.
-        #[cfg_attr(not(feature = "prometheus"), allow(unused_mut))]
+        // Without the pushing features no pusher exists.
+        #[cfg_attr(
+            not(any(feature = "prometheus", feature = "statsd")),
+            allow(unused_mut)
+        )]
         let mut pushers: Vec<Box<dyn Pusher>> = Vec::new();
-        #[cfg_attr(not(feature = "prometheus"), allow(unused_mut))]
+        #[cfg_attr(
+            not(any(feature = "prometheus", feature = "statsd")),
+            allow(unused_mut)
+        )]
         let (mut interval, mut timeout) = (None::<Duration>, None::<Duration>);
         for backend in &self.backends {
             let scheme = match &backend.backend {
@@ -222,8 +245,38 @@ impl MetricsConfig {
                     timeout = Some(timeout.map_or(push.timeout, |t| t.max(push.timeout)));
                     continue;
                 }
-                Backend::Statsd { .. } => "statsd",
-                Backend::Dogstatsd { .. } => "dogstatsd",
+                #[cfg(feature = "statsd")]
+                Backend::Statsd { addr, push, statsd }
+                | Backend::Dogstatsd { addr, push, statsd } => {
+                    let name = if matches!(backend.backend, Backend::Statsd { .. }) {
+                        "statsd"
+                    } else {
+                        "dogstatsd"
+                    };
+                    if !provider.keeps_samples() {
+                        return Err(StartError::SamplesNotKept { scheme: name });
+                    }
+                    pushers.push(Box::new(StatsdPusher::new(
+                        name,
+                        addr.clone(),
+                        push.prefix.clone(),
+                        statsd,
+                    )));
+                    interval = Some(interval.map_or(push.flush, |i| i.min(push.flush)));
+                    timeout = Some(timeout.map_or(push.timeout, |t| t.max(push.timeout)));
+                    continue;
+                }
+                #[cfg(not(feature = "statsd"))]
+                Backend::Statsd { .. } | Backend::Dogstatsd { .. } => {
+                    return Err(StartError::FeatureDisabled {
+                        scheme: if matches!(backend.backend, Backend::Statsd { .. }) {
+                            "statsd"
+                        } else {
+                            "dogstatsd"
+                        },
+                        feature: "statsd",
+                    })
+                }
                 Backend::Influxdb { .. }
                 | Backend::InfluxdbUdp { .. }
                 | Backend::Influxdb2 { .. } => "influxdb",
@@ -280,6 +333,24 @@ impl MetricsConfig {
     }
 }
 
+impl MetricsConfig {
+    /// A provider with the storage this configuration asks for (series
+    /// bound, idle expiry, a sample buffer for statsd), its backends
+    /// started.
+    ///
+    /// ```
+    /// let config: kit_metrics::MetricsConfig = "statsd://127.0.0.1:8125?flush=1h".parse().unwrap();
+    /// let provider = config.build().unwrap();
+    /// provider.histogram("job_seconds").build().observe(0.25);
+    /// assert!(provider.shutdown(std::time::Duration::from_secs(5)));
+    /// ```
+    pub fn build(&self) -> Result<Provider, StartError> {
+        let provider = self.storage().build();
+        self.start(&provider)?;
+        Ok(provider)
+    }
+}
+
 impl Provider {
     /// Reads `KIT_METRICS` (and `OTEL_SDK_DISABLED`), builds a provider
     /// with its storage settings and starts its backends: the one call a
@@ -291,9 +362,6 @@ impl Provider {
     /// provider.shutdown(std::time::Duration::from_secs(5));
     /// ```
     pub fn from_env() -> Result<Provider, StartError> {
-        let config = MetricsConfig::from_env()?;
-        let provider = config.storage().build();
-        config.start(&provider)?;
-        Ok(provider)
+        MetricsConfig::from_env()?.build()
     }
 }

@@ -1,7 +1,7 @@
-//! Built without the `prometheus` feature (`scripts/test` runs this with
-//! `--no-default-features`): the configuration type is the same, and a
-//! Prometheus URL is a run-time error naming the feature.
-#![cfg(not(feature = "prometheus"))]
+//! Built without the `prometheus` and `statsd` features (`scripts/test`
+//! runs this with `--no-default-features`): the configuration type is the
+//! same, and their URLs are a run-time error naming the feature.
+#![cfg(not(any(feature = "prometheus", feature = "statsd")))]
 
 use kit_metrics::{MetricsConfig, Provider};
 
@@ -14,6 +14,14 @@ fn a_compiled_out_backend_is_an_error_naming_its_cargo_feature() {
         let config: MetricsConfig = url.parse().unwrap();
         let err = config.start(&Provider::new()).unwrap_err().to_string();
         assert_eq!(err, "the prometheus backend was compiled out: enable kit-metrics' cargo feature \"prometheus\"");
+    }
+    for (url, scheme) in [
+        ("statsd://127.0.0.1:8125", "statsd"),
+        ("dogstatsd://127.0.0.1:8125", "dogstatsd"),
+    ] {
+        let config: MetricsConfig = url.parse().unwrap();
+        let err = config.start(&Provider::new()).unwrap_err().to_string();
+        assert_eq!(err, format!("the {scheme} backend was compiled out: enable kit-metrics' cargo feature \"statsd\""));
     }
     let config: MetricsConfig = "memory://,discard://".parse().unwrap();
     config.start(&Provider::new()).unwrap();

@@ -254,6 +254,20 @@ fn starting_a_configuration_binds_its_listeners_and_names_backends_not_built_yet
     assert!(provider.shutdown(std::time::Duration::from_secs(5)));
     assert!(provider.prometheus_addrs().is_empty());
 
+    let config: MetricsConfig = "circonus+http://127.0.0.1:1/module/httptrap/u/s"
+        .parse()
+        .unwrap();
+    let err = config
+        .start(&kit_metrics::Provider::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("the circonus backend is not available yet (available: "),
+        "{err}"
+    );
+
+    // statsd sends single observations: a provider without a sample buffer
+    // is a clear error, not timers that never arrive.
     let config: MetricsConfig = "statsd://127.0.0.1:8125".parse().unwrap();
     let err = config
         .start(&kit_metrics::Provider::new())
@@ -261,8 +275,10 @@ fn starting_a_configuration_binds_its_listeners_and_names_backends_not_built_yet
         .to_string();
     assert_eq!(
         err,
-        "the statsd backend is not available yet (available: prometheus, pushgateway, memory, discard)"
+        "the statsd backend sends single histogram observations, and this provider keeps none: build it with MetricsConfig::build or ProviderBuilder::keep_samples"
     );
+    let provider = config.build().unwrap();
+    assert!(provider.shutdown(std::time::Duration::from_secs(5)));
 
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let config: MetricsConfig = format!("prometheus://{}", taken.local_addr().unwrap())

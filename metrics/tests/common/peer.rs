@@ -8,11 +8,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Where `scripts/test` installs the servers that come from npm.
+#[allow(dead_code)] // only the npm peers' tests use it
+pub(crate) fn npm_peers() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/peers/node_modules")
+}
+
 /// A running server process, killed (and its directory removed) on drop.
 pub(crate) struct Peer {
     /// The process, for tests that kill it on purpose.
     pub(crate) child: Child,
     /// The port it listens on.
+    #[allow(dead_code)] // not every test reads it
     pub(crate) port: u16,
     dir: PathBuf,
 }
@@ -21,17 +28,29 @@ impl Peer {
     /// Runs the command `configure` builds from a free port and a fresh
     /// directory (its stderr goes to `stderr.log` there), then waits up to
     /// `ready_within` for `GET ready_path` to answer 200.
+    #[allow(dead_code)] // not every test binary has an HTTP peer
     pub(crate) fn start(
         name: &str,
         ready_path: &str,
         ready_within: Duration,
         configure: impl FnOnce(u16, &Path) -> Command,
     ) -> Peer {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        Peer::spawn(
+            name,
+            ready_within,
+            |port| get(port, ready_path).map(|r| r.0) == Some(200),
+            configure,
+        )
+    }
+
+    /// As [`start`](Self::start), ready when `ready(port)` says so.
+    pub(crate) fn spawn(
+        name: &str,
+        ready_within: Duration,
+        ready: impl Fn(u16) -> bool,
+        configure: impl FnOnce(u16, &Path) -> Command,
+    ) -> Peer {
+        let port = free_port();
         let dir = std::env::temp_dir().join(format!("kit-{name}-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut command = configure(port, &dir);
@@ -48,7 +67,7 @@ impl Peer {
             });
         let peer = Peer { child, port, dir };
         let deadline = Instant::now() + ready_within;
-        while get(port, ready_path).map(|r| r.0) != Some(200) {
+        while !ready(port) {
             assert!(Instant::now() < deadline, "{name} did not become ready");
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -64,6 +83,26 @@ impl Drop for Peer {
     }
 }
 
+/// A TCP port free on 127.0.0.1 right now.
+pub(crate) fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A UDP port free on 127.0.0.1 right now.
+#[allow(dead_code)] // only the UDP peers' tests use it
+pub(crate) fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[allow(dead_code)] // not every test binary has an HTTP peer
 /// `GET path` on 127.0.0.1:port over HTTP/1.0 (so the body comes whole,
 /// never chunked); the status code and body.
 pub(crate) fn get(port: u16, path: &str) -> Option<(u16, String)> {
