@@ -106,6 +106,54 @@ fn m3_histogram(c: &mut Criterion) {
     g.finish();
 }
 
+/// A UDP port that receives and discards (the kernel drops what overflows
+/// its buffer): where the statsd clients of M4 send.
+fn udp_sink() -> (std::net::UdpSocket, String) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap().to_string();
+    (socket, addr)
+}
+
+fn m4_statsd_counter(c: &mut Criterion) {
+    let mut g = Group::new(c, "M4_statsd_counter");
+    let (_sink, addr) = udp_sink();
+
+    // kit: the statsd backend running (it sends deltas from its exporter
+    // thread every second); the caller's cost is the increment.
+    let config: kit_metrics::MetricsConfig = format!("statsd://{addr}?flush=1s").parse().unwrap();
+    let provider = config.build().unwrap();
+    let kit = provider.counter("requests_total").build();
+    g.case("kit", None, || black_box(&kit).inc());
+
+    // cadence: one line formatted and buffered per call, a datagram sent
+    // when the buffer is full.
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let sink = cadence::BufferedUdpMetricSink::from(addr.as_str(), socket).unwrap();
+    let cadence = cadence::StatsdClient::from_sink("", sink);
+    g.case("cadence", None, || {
+        use cadence::Counted;
+        let _ = black_box(&cadence).count("requests_total", 1);
+    });
+
+    // metrics-exporter-dogstatsd: a handle from its recorder (local, as the
+    // process-wide recorder is the Prometheus one), its own thread flushing.
+    let recorder = metrics_exporter_dogstatsd::DogStatsDBuilder::default()
+        .with_remote_address(addr.as_str())
+        .unwrap()
+        .with_synchronous_backend()
+        .build()
+        .unwrap();
+    let dogstatsd =
+        metrics::with_local_recorder(&recorder, || metrics::counter!("m4_requests_total"));
+    g.case("metrics_dogstatsd", None, || {
+        black_box(&dogstatsd).increment(1)
+    });
+
+    assert!(kit.get() > 0);
+    g.finish();
+    provider.shutdown(std::time::Duration::from_secs(1));
+}
+
 fn m5_parallel_counter(c: &mut Criterion) {
     let mut g = Group::new(c, "M5_parallel_counter");
 
@@ -138,6 +186,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = metrics_benches;
     config = config();
-    targets = m1_counter, m2_counter_labels, m3_histogram, m5_parallel_counter
+    targets = m1_counter, m2_counter_labels, m3_histogram, m4_statsd_counter, m5_parallel_counter
 }
 criterion_main!(metrics_benches);
