@@ -41,6 +41,8 @@ mod cell;
 pub mod config;
 pub mod conformance;
 mod counter;
+#[cfg(any(feature = "statsd", feature = "graphite", feature = "influxdb"))]
+mod datagram;
 #[cfg(feature = "statsd")]
 mod delta;
 mod desc;
@@ -48,6 +50,8 @@ mod diagnostics;
 mod exporter;
 mod family;
 mod gauge;
+#[cfg(feature = "graphite")]
+mod graphite;
 mod handle;
 mod histogram;
 #[cfg(feature = "tower")]
@@ -57,11 +61,23 @@ pub mod prometheus;
 mod provider;
 #[cfg(feature = "prometheus")]
 mod pushgateway;
+#[cfg(any(feature = "graphite", feature = "influxdb"))]
+mod quantile;
 #[cfg(feature = "metrics")]
 mod recorder;
 mod shim;
 mod snapshot;
 mod start;
+#[cfg(test)]
+mod test_support {
+    /// Label pairs from string slices.
+    pub(crate) fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+}
 #[cfg(feature = "statsd")]
 mod statsd;
 

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Backend, ConfigError, MetricsConfig};
 use crate::exporter::{ExportStats, Exporter, Pusher};
+#[cfg(feature = "graphite")]
+use crate::graphite::GraphitePusher;
 #[cfg(feature = "prometheus")]
 use crate::prometheus::Listener;
 #[cfg(feature = "prometheus")]
@@ -63,7 +65,7 @@ impl fmt::Display for StartError {
                 "the {scheme} backend sends single histogram observations, and this provider keeps none: build it with MetricsConfig::build or ProviderBuilder::keep_samples"
             ),
             StartError::NotBuilt { scheme } => {
-                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, memory, discard)")
+                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, graphite, memory, discard)")
             }
         }
     }
@@ -181,6 +183,25 @@ impl Provider {
     }
 }
 
+/// The pushing backends of a configuration; they share one exporter
+/// thread, which flushes at the shortest interval any of them asks for and
+/// gives each send the longest timeout any asks for.
+#[derive(Default)]
+struct Pushers {
+    list: Vec<Box<dyn Pusher>>,
+    interval: Option<Duration>,
+    timeout: Option<Duration>,
+}
+
+impl Pushers {
+    #[allow(dead_code)] // every pushing backend is a cargo feature
+    fn add(&mut self, pusher: Box<dyn Pusher>, push: &crate::config::Push) {
+        self.list.push(pusher);
+        self.interval = Some(self.interval.map_or(push.flush, |i| i.min(push.flush)));
+        self.timeout = Some(self.timeout.map_or(push.timeout, |t| t.max(push.timeout)));
+    }
+}
+
 impl MetricsConfig {
     /// Starts the configured backends on `provider`'s storage; they run
     /// until [`Provider::shutdown`]. Settings that belong to the storage
@@ -202,15 +223,10 @@ impl MetricsConfig {
         let mut listeners = Vec::new();
         // Without the pushing features no pusher exists.
         #[cfg_attr(
-            not(any(feature = "prometheus", feature = "statsd")),
+            not(any(feature = "prometheus", feature = "statsd", feature = "graphite")),
             allow(unused_mut)
         )]
-        let mut pushers: Vec<Box<dyn Pusher>> = Vec::new();
-        #[cfg_attr(
-            not(any(feature = "prometheus", feature = "statsd")),
-            allow(unused_mut)
-        )]
-        let (mut interval, mut timeout) = (None::<Duration>, None::<Duration>);
+        let mut pushers = Pushers::default();
         for backend in &self.backends {
             let scheme = match &backend.backend {
                 #[cfg(feature = "prometheus")]
@@ -236,13 +252,10 @@ impl MetricsConfig {
                 Backend::Memory | Backend::Discard => continue,
                 #[cfg(feature = "prometheus")]
                 Backend::Pushgateway { addr, job, push } => {
-                    pushers.push(Box::new(Pushgateway::new(
-                        addr.clone(),
-                        job,
-                        push.prefix.clone(),
-                    )));
-                    interval = Some(interval.map_or(push.flush, |i| i.min(push.flush)));
-                    timeout = Some(timeout.map_or(push.timeout, |t| t.max(push.timeout)));
+                    pushers.add(
+                        Box::new(Pushgateway::new(addr.clone(), job, push.prefix.clone())),
+                        push,
+                    );
                     continue;
                 }
                 #[cfg(feature = "statsd")]
@@ -256,14 +269,15 @@ impl MetricsConfig {
                     if !provider.keeps_samples() {
                         return Err(StartError::SamplesNotKept { scheme: name });
                     }
-                    pushers.push(Box::new(StatsdPusher::new(
-                        name,
-                        addr.clone(),
-                        push.prefix.clone(),
-                        statsd,
-                    )));
-                    interval = Some(interval.map_or(push.flush, |i| i.min(push.flush)));
-                    timeout = Some(timeout.map_or(push.timeout, |t| t.max(push.timeout)));
+                    pushers.add(
+                        Box::new(StatsdPusher::new(
+                            name,
+                            addr.clone(),
+                            push.prefix.clone(),
+                            statsd,
+                        )),
+                        push,
+                    );
                     continue;
                 }
                 #[cfg(not(feature = "statsd"))]
@@ -280,19 +294,43 @@ impl MetricsConfig {
                 Backend::Influxdb { .. }
                 | Backend::InfluxdbUdp { .. }
                 | Backend::Influxdb2 { .. } => "influxdb",
-                Backend::Graphite { .. } => "graphite",
+                #[cfg(feature = "graphite")]
+                Backend::Graphite {
+                    addr,
+                    udp,
+                    tags,
+                    push,
+                } => {
+                    pushers.add(
+                        Box::new(GraphitePusher::new(
+                            addr.clone(),
+                            *udp,
+                            *tags,
+                            push.prefix.clone(),
+                        )),
+                        push,
+                    );
+                    continue;
+                }
+                #[cfg(not(feature = "graphite"))]
+                Backend::Graphite { .. } => {
+                    return Err(StartError::FeatureDisabled {
+                        scheme: "graphite",
+                        feature: "graphite",
+                    })
+                }
                 Backend::Otlp { .. } => "otlp",
                 Backend::Circonus { .. } => "circonus",
             };
             return Err(StartError::NotBuilt { scheme });
         }
         let mut exporters = Vec::new();
-        if !pushers.is_empty() {
+        if !pushers.list.is_empty() {
             let exporter = Exporter::start(
                 provider.clone(),
-                pushers,
-                interval.unwrap_or(Duration::from_secs(10)),
-                timeout.unwrap_or(Duration::from_secs(5)),
+                pushers.list,
+                pushers.interval.unwrap_or(Duration::from_secs(10)),
+                pushers.timeout.unwrap_or(Duration::from_secs(5)),
             )
             .map_err(|source| StartError::Bind {
                 addr: "kit-metrics-exporter thread".into(),

@@ -1,7 +1,7 @@
-//! Built without the `prometheus` and `statsd` features (`scripts/test`
+//! Built without the `prometheus`, `statsd` and `graphite` features (`scripts/test`
 //! runs this with `--no-default-features`): the configuration type is the
 //! same, and their URLs are a run-time error naming the feature.
-#![cfg(not(any(feature = "prometheus", feature = "statsd")))]
+#![cfg(not(any(feature = "prometheus", feature = "statsd", feature = "graphite")))]
 
 use kit_metrics::{MetricsConfig, Provider};
 
@@ -22,6 +22,11 @@ fn a_compiled_out_backend_is_an_error_naming_its_cargo_feature() {
         let config: MetricsConfig = url.parse().unwrap();
         let err = config.start(&Provider::new()).unwrap_err().to_string();
         assert_eq!(err, format!("the {scheme} backend was compiled out: enable kit-metrics' cargo feature \"statsd\""));
+    }
+    for url in ["graphite://127.0.0.1:2003", "graphite+udp://127.0.0.1:2003"] {
+        let config: MetricsConfig = url.parse().unwrap();
+        let err = config.start(&Provider::new()).unwrap_err().to_string();
+        assert_eq!(err, "the graphite backend was compiled out: enable kit-metrics' cargo feature \"graphite\"");
     }
     let config: MetricsConfig = "memory://,discard://".parse().unwrap();
     config.start(&Provider::new()).unwrap();

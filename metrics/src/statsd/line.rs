@@ -157,6 +157,7 @@ fn push_number(out: &mut String, v: Number) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::labels as l;
 
     fn format(labels: StatsdLabels, histogram: HistogramAs) -> LineFormat {
         LineFormat {
@@ -166,12 +167,6 @@ mod tests {
         }
     }
 
-    fn l(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn labels_fold_drop_or_tag() {

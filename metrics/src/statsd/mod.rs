@@ -5,11 +5,10 @@
 
 mod line;
 
-use std::io;
-use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
 
 use crate::config::Statsd;
+use crate::datagram::{pack, send, UdpSender};
 use crate::delta::{Deltas, Total};
 use crate::exporter::{Flush, PushFailure, Pusher, Sent};
 use crate::SeriesValue;
@@ -29,8 +28,7 @@ struct Entry {
 /// The statsd or DogStatsD pusher.
 pub(crate) struct StatsdPusher {
     name: &'static str,
-    addr: String,
-    socket: Option<(SocketAddr, UdpSocket)>,
+    udp: UdpSender,
     format: LineFormat,
     max_packet: usize,
     sample_rate: f64,
@@ -46,8 +44,7 @@ impl StatsdPusher {
     ) -> Self {
         StatsdPusher {
             name,
-            addr,
-            socket: None,
+            udp: UdpSender::new(addr),
             format: LineFormat {
                 prefix: prefix.unwrap_or_default(),
                 labels: settings.labels,
@@ -128,27 +125,6 @@ impl StatsdPusher {
         }
         (entries, unsendable)
     }
-
-    fn socket(&mut self) -> io::Result<&UdpSocket> {
-        let addr = self
-            .addr
-            .to_socket_addrs()?
-            .next()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address"))?;
-        if self.socket.as_ref().is_none_or(|(a, _)| *a != addr) {
-            let local: SocketAddr = if addr.is_ipv4() {
-                "0.0.0.0:0".parse().expect("an address")
-            } else {
-                "[::]:0".parse().expect("an address")
-            };
-            let socket = UdpSocket::bind(local)?;
-            // Connected: the kernel then reports a peer that is not there
-            // (ICMP port unreachable) as an error on a later send.
-            socket.connect(addr)?;
-            self.socket = Some((addr, socket));
-        }
-        Ok(&self.socket.as_ref().expect("just set").1)
-    }
 }
 
 /// About `rate` of `values`, spread evenly (the sample buffer is already a
@@ -165,26 +141,6 @@ fn thin(values: &[f64], rate: f64) -> Vec<f64> {
     (0..keep).map(|i| values[i * values.len() / keep]).collect()
 }
 
-/// Groups entries into datagrams of at most `max` bytes (an entry longer
-/// than that travels alone), as index ranges.
-fn pack(entries: &[Entry], max: usize) -> Vec<std::ops::Range<usize>> {
-    let mut packets = Vec::new();
-    let (mut start, mut size) = (0, 0);
-    for (i, entry) in entries.iter().enumerate() {
-        let add = entry.text.len() + usize::from(i > start);
-        if i > start && size + add > max {
-            packets.push(start..i);
-            (start, size) = (i, entry.text.len());
-        } else {
-            size += add;
-        }
-    }
-    if start < entries.len() {
-        packets.push(start..entries.len());
-    }
-    packets
-}
-
 impl Pusher for StatsdPusher {
     fn name(&self) -> &'static str {
         self.name
@@ -198,7 +154,7 @@ impl Pusher for StatsdPusher {
         self.deltas.begin();
         let (entries, unsendable) = self.entries(flush);
         let max_packet = self.max_packet;
-        let socket = match self.socket() {
+        let socket = match self.udp.socket(timeout) {
             Ok(socket) => socket,
             Err(error) => {
                 self.deltas.end();
@@ -209,11 +165,11 @@ impl Pusher for StatsdPusher {
                 });
             }
         };
-        let _ = socket.set_write_timeout(Some(timeout.max(Duration::from_millis(1))));
         let mut failure: Option<PushFailure> = None;
         let mut delivered = Vec::new();
         let mut datagram = String::with_capacity(max_packet);
-        for packet in pack(&entries, max_packet) {
+        let lens: Vec<usize> = entries.iter().map(|e| e.text.len()).collect();
+        for packet in pack(&lens, 1, max_packet) {
             datagram.clear();
             for entry in &entries[packet.clone()] {
                 if !datagram.is_empty() {
@@ -221,14 +177,7 @@ impl Pusher for StatsdPusher {
                 }
                 datagram.push_str(&entry.text);
             }
-            // A peer that is not there answers with an ICMP "port
-            // unreachable", which the kernel keeps as the socket's error:
-            // on loopback (and often beyond) it is back before the next
-            // line of code, so the datagram counts as not delivered.
-            let sent = socket
-                .send(datagram.as_bytes())
-                .and_then(|_| socket.take_error()?.map_or(Ok(()), Err));
-            match sent {
+            match send(socket, datagram.as_bytes()) {
                 Ok(()) => delivered.push(packet),
                 Err(error) => {
                     let lost: u64 = entries[packet].iter().map(|e| e.observations).sum();
@@ -259,23 +208,6 @@ impl Pusher for StatsdPusher {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn entry(len: usize) -> Entry {
-        Entry {
-            text: "x".repeat(len),
-            delivers: None,
-            observations: 0,
-        }
-    }
-
-    #[test]
-    fn packs_up_to_the_limit_counting_newlines() {
-        let entries: Vec<Entry> = [4, 5, 3, 20, 1].into_iter().map(entry).collect();
-        // 4 + 1 + 5 = 10 fits; + 1 + 3 would be 14.
-        assert_eq!(pack(&entries, 10), vec![0..2, 2..3, 3..4, 4..5]);
-        assert_eq!(pack(&entries, 100), vec![0..5]);
-        assert!(pack(&[], 10).is_empty());
-    }
 
     #[test]
     fn thinning_keeps_the_rate_spread_evenly() {

@@ -18,10 +18,12 @@ pub(crate) fn npm_peers() -> PathBuf {
 pub(crate) struct Peer {
     /// The process, for tests that kill it on purpose.
     pub(crate) child: Child,
+    /// Its own directory.
+    #[allow(dead_code)] // not every test reads it
+    pub(crate) dir: PathBuf,
     /// The port it listens on.
     #[allow(dead_code)] // not every test reads it
     pub(crate) port: u16,
-    dir: PathBuf,
 }
 
 impl Peer {
@@ -44,13 +46,25 @@ impl Peer {
     }
 
     /// As [`start`](Self::start), ready when `ready(port)` says so.
+    #[allow(dead_code)] // not every test binary has such a peer
     pub(crate) fn spawn(
         name: &str,
         ready_within: Duration,
         ready: impl Fn(u16) -> bool,
         configure: impl FnOnce(u16, &Path) -> Command,
     ) -> Peer {
-        let port = free_port();
+        Peer::spawn_on(free_port(), name, ready_within, ready, configure)
+    }
+
+    /// As [`spawn`](Self::spawn), on a given port (to restart a server
+    /// where its clients expect it).
+    pub(crate) fn spawn_on(
+        port: u16,
+        name: &str,
+        ready_within: Duration,
+        ready: impl Fn(u16) -> bool,
+        configure: impl FnOnce(u16, &Path) -> Command,
+    ) -> Peer {
         let dir = std::env::temp_dir().join(format!("kit-{name}-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut command = configure(port, &dir);
