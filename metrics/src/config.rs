@@ -295,6 +295,11 @@ impl fmt::Debug for MetricsConfig {
     }
 }
 
+/// The variable the InfluxDB 2 token is read from when `influxdb2://`
+/// starts (never from the URL, so it stays out of configuration files,
+/// `Debug` output and errors).
+pub const INFLUXDB_TOKEN_VAR: &str = "KIT_INFLUXDB_TOKEN";
+
 /// The variable `MetricsConfig::from_env` reads.
 pub const METRICS_VAR: &str = "KIT_METRICS";
 

@@ -42,6 +42,22 @@ impl UdpSender {
         socket.set_write_timeout(Some(timeout.max(Duration::from_millis(1))))?;
         Ok(socket)
     }
+
+    /// Sends `lines` (each ending in `\n`) packed into datagrams of
+    /// [`MAX_PACKET`] bytes; every datagram is tried, the first error
+    /// returned.
+    #[allow(dead_code)] // used by Graphite and InfluxDB, each a cargo feature
+    pub(crate) fn send_lines(&mut self, lines: &[String], timeout: Duration) -> io::Result<()> {
+        let socket = self.socket(timeout)?;
+        let lens: Vec<usize> = lines.iter().map(String::len).collect();
+        let mut first_error = None;
+        for packet in pack(&lens, 0, MAX_PACKET) {
+            if let Err(e) = send(socket, lines[packet].concat().as_bytes()) {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
 }
 
 /// Sends one datagram. A peer that is not there answers with an ICMP
@@ -80,6 +96,7 @@ pub(crate) fn pack(lens: &[usize], sep: usize, max: usize) -> Vec<Range<usize>> 
 }
 
 /// The default datagram bound.
+#[allow(dead_code)] // used by Graphite and InfluxDB, each a cargo feature
 pub(crate) const MAX_PACKET: usize = 1432;
 
 #[cfg(test)]

@@ -54,6 +54,10 @@ mod gauge;
 mod graphite;
 mod handle;
 mod histogram;
+#[cfg(any(feature = "prometheus", feature = "influxdb"))]
+mod http;
+#[cfg(feature = "influxdb")]
+mod influxdb;
 #[cfg(feature = "tower")]
 pub mod layer;
 #[cfg(feature = "prometheus")]
@@ -68,16 +72,6 @@ mod recorder;
 mod shim;
 mod snapshot;
 mod start;
-#[cfg(test)]
-mod test_support {
-    /// Label pairs from string slices.
-    pub(crate) fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-}
 #[cfg(feature = "statsd")]
 mod statsd;
 
@@ -97,3 +91,15 @@ pub use provider::{
 pub use recorder::MetricsRecorder;
 pub use snapshot::{MetricSnapshot, SeriesSnapshot, SeriesValue, Snapshot};
 pub use start::StartError;
+
+#[cfg(test)]
+mod test_support {
+    #[allow(dead_code)] // used by the backends' tests, each a cargo feature
+    /// Label pairs from string slices.
+    pub(crate) fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+}

@@ -8,6 +8,8 @@ use crate::config::{Backend, ConfigError, MetricsConfig};
 use crate::exporter::{ExportStats, Exporter, Pusher};
 #[cfg(feature = "graphite")]
 use crate::graphite::GraphitePusher;
+#[cfg(feature = "influxdb")]
+use crate::influxdb::InfluxPusher;
 #[cfg(feature = "prometheus")]
 use crate::prometheus::Listener;
 #[cfg(feature = "prometheus")]
@@ -65,7 +67,7 @@ impl fmt::Display for StartError {
                 "the {scheme} backend sends single histogram observations, and this provider keeps none: build it with MetricsConfig::build or ProviderBuilder::keep_samples"
             ),
             StartError::NotBuilt { scheme } => {
-                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, graphite, memory, discard)")
+                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, graphite, influxdb, memory, discard)")
             }
         }
     }
@@ -223,7 +225,12 @@ impl MetricsConfig {
         let mut listeners = Vec::new();
         // Without the pushing features no pusher exists.
         #[cfg_attr(
-            not(any(feature = "prometheus", feature = "statsd", feature = "graphite")),
+            not(any(
+                feature = "prometheus",
+                feature = "statsd",
+                feature = "graphite",
+                feature = "influxdb"
+            )),
             allow(unused_mut)
         )]
         let mut pushers = Pushers::default();
@@ -291,9 +298,57 @@ impl MetricsConfig {
                         feature: "statsd",
                     })
                 }
+                #[cfg(feature = "influxdb")]
+                Backend::Influxdb {
+                    addr,
+                    db,
+                    push,
+                    precision,
+                } => {
+                    let pusher =
+                        InfluxPusher::v1(addr.clone(), db, *precision, push.prefix.clone());
+                    pushers.add(Box::new(pusher), push);
+                    continue;
+                }
+                #[cfg(feature = "influxdb")]
+                Backend::InfluxdbUdp {
+                    addr,
+                    push,
+                    precision,
+                } => {
+                    let pusher = InfluxPusher::udp(addr.clone(), *precision, push.prefix.clone());
+                    pushers.add(Box::new(pusher), push);
+                    continue;
+                }
+                #[cfg(feature = "influxdb")]
+                Backend::Influxdb2 {
+                    addr,
+                    org,
+                    bucket,
+                    push,
+                    precision,
+                } => {
+                    let token = std::env::var(crate::config::INFLUXDB_TOKEN_VAR).ok();
+                    let pusher = InfluxPusher::v2(
+                        addr.clone(),
+                        org,
+                        bucket,
+                        token,
+                        *precision,
+                        push.prefix.clone(),
+                    );
+                    pushers.add(Box::new(pusher), push);
+                    continue;
+                }
+                #[cfg(not(feature = "influxdb"))]
                 Backend::Influxdb { .. }
                 | Backend::InfluxdbUdp { .. }
-                | Backend::Influxdb2 { .. } => "influxdb",
+                | Backend::Influxdb2 { .. } => {
+                    return Err(StartError::FeatureDisabled {
+                        scheme: "influxdb",
+                        feature: "influxdb",
+                    })
+                }
                 #[cfg(feature = "graphite")]
                 Backend::Graphite {
                     addr,

@@ -1,7 +1,12 @@
-//! Built without the `prometheus`, `statsd` and `graphite` features (`scripts/test`
+//! Built without the `prometheus`, `statsd`, `graphite` and `influxdb` features (`scripts/test`
 //! runs this with `--no-default-features`): the configuration type is the
 //! same, and their URLs are a run-time error naming the feature.
-#![cfg(not(any(feature = "prometheus", feature = "statsd", feature = "graphite")))]
+#![cfg(not(any(
+    feature = "prometheus",
+    feature = "statsd",
+    feature = "graphite",
+    feature = "influxdb"
+)))]
 
 use kit_metrics::{MetricsConfig, Provider};
 
@@ -26,7 +31,22 @@ fn a_compiled_out_backend_is_an_error_naming_its_cargo_feature() {
     for url in ["graphite://127.0.0.1:2003", "graphite+udp://127.0.0.1:2003"] {
         let config: MetricsConfig = url.parse().unwrap();
         let err = config.start(&Provider::new()).unwrap_err().to_string();
-        assert_eq!(err, "the graphite backend was compiled out: enable kit-metrics' cargo feature \"graphite\"");
+        assert_eq!(
+            err,
+            "the graphite backend was compiled out: enable kit-metrics' cargo feature \"graphite\""
+        );
+    }
+    for url in [
+        "influxdb://127.0.0.1:8086/db",
+        "influxdb+udp://127.0.0.1:8089",
+        "influxdb2://127.0.0.1:8086?org=o&bucket=b",
+    ] {
+        let config: MetricsConfig = url.parse().unwrap();
+        let err = config.start(&Provider::new()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the influxdb backend was compiled out: enable kit-metrics' cargo feature \"influxdb\""
+        );
     }
     let config: MetricsConfig = "memory://,discard://".parse().unwrap();
     config.start(&Provider::new()).unwrap();

@@ -115,7 +115,6 @@ mod tests {
     use super::*;
     use crate::test_support::labels as l;
 
-
     #[test]
     fn folded_or_tagged() {
         let labels = l(&[("method", "sum"), ("outcome", "ok")]);

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::datagram::{pack, send, UdpSender, MAX_PACKET};
+use crate::datagram::UdpSender;
 use crate::exporter::{Flush, PushFailure, Pusher, Sent};
 pub(crate) use lines::PathFormat;
 
@@ -168,19 +168,7 @@ impl Pusher for GraphitePusher {
                 conn,
                 backoff,
             } => send_tcp(addr, conn, backoff, lines.concat().as_bytes(), timeout).map_err(fail)?,
-            Transport::Udp(udp) => {
-                let socket = udp.socket(timeout).map_err(fail)?;
-                let lens: Vec<usize> = lines.iter().map(String::len).collect();
-                let mut first_error = None;
-                for packet in pack(&lens, 0, MAX_PACKET) {
-                    if let Err(e) = send(socket, lines[packet].concat().as_bytes()) {
-                        first_error.get_or_insert(e);
-                    }
-                }
-                if let Some(e) = first_error {
-                    return Err(fail(e));
-                }
-            }
+            Transport::Udp(udp) => udp.send_lines(&lines, timeout).map_err(fail)?,
         }
         Ok(Sent { unsendable })
     }

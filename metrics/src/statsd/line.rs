@@ -167,7 +167,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn labels_fold_drop_or_tag() {
         let labels = l(&[("method", "sum"), ("outcome", "ok")]);

@@ -1,0 +1,184 @@
+//! InfluxDB line protocol: `measurement,tag=v field=1i,field2=2.5 timestamp`.
+//!
+//! One point per series: the measurement is the metric's name, the tags
+//! its labels (sorted by key; an empty value is left out, as InfluxDB has
+//! no empty tags), the fields: `value` (an integer for counters, a float
+//! for gauges), or for a histogram `count`, `sum` and `p50`, `p90`,
+//! `p95`, `p99` estimated from its buckets.
+//!
+//! Escaping: a space, comma or `=` is escaped with a backslash; a control
+//! character (a newline above all) cannot be escaped and becomes `_`, as
+//! does a backslash that would otherwise escape what follows it or end
+//! the token (InfluxDB 1.x and 2.x read those differently; anywhere else
+//! a backslash is kept). Values that are not finite are left out, and
+//! counted.
+
+use std::fmt::Write;
+
+use crate::config::Precision;
+use crate::quantile::{estimate, QUANTILES};
+use crate::{SeriesValue, Snapshot};
+
+/// How one backend writes points.
+#[derive(Clone, Debug)]
+pub(crate) struct LineProtocol {
+    pub(crate) prefix: String,
+    pub(crate) precision: Precision,
+}
+
+/// Appends `text` with `special` characters backslash-escaped.
+fn escape(out: &mut String, text: &str, special: &[char]) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_control() {
+            out.push('_');
+        } else if c == '\\' {
+            let next = chars.peek();
+            let ambiguous = next.is_none_or(|n| *n == '\\' || special.contains(n));
+            out.push(if ambiguous { '_' } else { '\\' });
+        } else {
+            if special.contains(&c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+}
+
+const MEASUREMENT: &[char] = &[',', ' '];
+const TAG: &[char] = &[',', '=', ' '];
+
+/// The timestamp of `nanos` since the epoch in `precision`.
+pub(crate) fn timestamp(nanos: u128, precision: Precision) -> u128 {
+    match precision {
+        Precision::Ns => nanos,
+        Precision::Us => nanos / 1_000,
+        Precision::Ms => nanos / 1_000_000,
+        Precision::S => nanos / 1_000_000_000,
+    }
+}
+
+fn float(out: &mut String, name: &str, v: f64, unsendable: &mut u64) {
+    if v.is_finite() {
+        if !out.ends_with(' ') {
+            out.push(',');
+        }
+        let _ = write!(out, "{name}={v}");
+    } else {
+        *unsendable += 1;
+    }
+}
+
+fn integer(out: &mut String, name: &str, n: u64) {
+    if !out.ends_with(' ') {
+        out.push(',');
+    }
+    // InfluxDB 1.x has signed integers only.
+    let _ = write!(out, "{name}={}i", n.min(i64::MAX as u64));
+}
+
+impl LineProtocol {
+    /// Every point of `snapshot` at `nanos` since the epoch, one line each
+    /// (`\n`-terminated), and how many values could not be written.
+    pub(crate) fn lines(&self, snapshot: &Snapshot, nanos: u128) -> (Vec<String>, u64) {
+        let time = timestamp(nanos, self.precision);
+        let mut lines = Vec::new();
+        let mut unsendable = 0;
+        for metric in &snapshot.metrics {
+            for series in &metric.series {
+                let mut line = String::with_capacity(96);
+                escape(&mut line, &self.prefix, MEASUREMENT);
+                escape(&mut line, &metric.desc.name, MEASUREMENT);
+                let mut labels: Vec<&(String, String)> = series
+                    .labels
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect();
+                labels.sort();
+                for (key, value) in labels {
+                    line.push(',');
+                    escape(&mut line, key, TAG);
+                    line.push('=');
+                    escape(&mut line, value, TAG);
+                }
+                line.push(' ');
+                match &series.value {
+                    SeriesValue::Counter(n) => integer(&mut line, "value", *n),
+                    SeriesValue::FloatCounter(v) | SeriesValue::Gauge(v) => {
+                        float(&mut line, "value", *v, &mut unsendable)
+                    }
+                    SeriesValue::Histogram {
+                        bounds,
+                        buckets,
+                        count,
+                        sum,
+                    } => {
+                        integer(&mut line, "count", *count);
+                        float(&mut line, "sum", *sum, &mut unsendable);
+                        for (q, name) in QUANTILES {
+                            if let Some(v) = estimate(q, bounds, buckets) {
+                                float(&mut line, name, v, &mut unsendable);
+                            }
+                        }
+                    }
+                }
+                if line.ends_with(' ') {
+                    continue; // no field to write
+                }
+                let _ = writeln!(line, " {time}");
+                lines.push(line);
+            }
+        }
+        (lines, unsendable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(text: &str, special: &[char]) -> String {
+        let mut out = String::new();
+        escape(&mut out, text, special);
+        out
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escaped("a b,c=d", TAG), "a\\ b\\,c\\=d");
+        assert_eq!(escaped("a b,c=d", MEASUREMENT), "a\\ b\\,c=d");
+        assert_eq!(escaped("x\ny\r\tz", TAG), "x_y__z");
+        // A backslash stays unless it would escape a separator or end the token.
+        assert_eq!(escaped("C:\\dir", TAG), "C:\\dir");
+        assert_eq!(escaped("a \\ b\\", TAG), "a\\ _\\ b_");
+        assert_eq!(escaped("a\\\\b", TAG), "a_\\b");
+    }
+
+    #[test]
+    fn points_of_every_kind() {
+        let provider = crate::Provider::new();
+        provider
+            .counter("req_total")
+            .labels(&["z", "a", "e"])
+            .build()
+            .with(&["1", "2 3", ""])
+            .add(7);
+        provider.gauge("g").build().set(f64::INFINITY);
+        provider.gauge("t").build().set(-2.5);
+        let h = provider.histogram("h").buckets(&[1.0, 2.0]).build();
+        h.observe(0.5);
+        h.observe(1.5);
+        let format = LineProtocol {
+            prefix: "kit_".into(),
+            precision: Precision::Ms,
+        };
+        let (lines, unsendable) = format.lines(&provider.snapshot(), 5_000_000_000);
+        assert_eq!(
+            lines.concat(),
+            "kit_h count=2i,sum=2,p50=1,p90=1.8,p95=1.9,p99=1.98 5000\n\
+             kit_req_total,a=2\\ 3,z=1 value=7i 5000\n\
+             kit_t value=-2.5 5000\n"
+        );
+        assert_eq!(unsendable, 1);
+    }
+}
