@@ -38,8 +38,8 @@
 //! `MetricsConfig` is also serde: a string in this form, or a list of
 //! URLs, from TOML, JSON or YAML.
 //!
-//! Built so far: `prometheus`, `pushgateway`, `statsd`, `dogstatsd`,
-//! `memory`, `discard`; the other URLs parse and are validated, and
+//! Built so far: everything but `otlp`, `otlp+http` and `circonus+https`
+//! (kit's HTTP client has no TLS); those URLs parse and are validated, and
 //! starting them is [`StartError::NotBuilt`](crate::StartError::NotBuilt).
 
 use std::fmt;

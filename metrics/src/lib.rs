@@ -38,6 +38,8 @@
 #![deny(missing_docs)]
 
 mod cell;
+#[cfg(feature = "circonus")]
+mod circonus;
 pub mod config;
 pub mod conformance;
 mod counter;
@@ -54,7 +56,7 @@ mod gauge;
 mod graphite;
 mod handle;
 mod histogram;
-#[cfg(any(feature = "prometheus", feature = "influxdb"))]
+#[cfg(any(feature = "prometheus", feature = "influxdb", feature = "circonus"))]
 mod http;
 #[cfg(feature = "influxdb")]
 mod influxdb;

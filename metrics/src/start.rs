@@ -4,6 +4,8 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "circonus")]
+use crate::circonus::CirconusPusher;
 use crate::config::{Backend, ConfigError, MetricsConfig};
 use crate::exporter::{ExportStats, Exporter, Pusher};
 #[cfg(feature = "graphite")]
@@ -67,7 +69,7 @@ impl fmt::Display for StartError {
                 "the {scheme} backend sends single histogram observations, and this provider keeps none: build it with MetricsConfig::build or ProviderBuilder::keep_samples"
             ),
             StartError::NotBuilt { scheme } => {
-                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, graphite, influxdb, memory, discard)")
+                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, graphite, influxdb, circonus+http, memory, discard)")
             }
         }
     }
@@ -229,7 +231,8 @@ impl MetricsConfig {
                 feature = "prometheus",
                 feature = "statsd",
                 feature = "graphite",
-                feature = "influxdb"
+                feature = "influxdb",
+                feature = "circonus"
             )),
             allow(unused_mut)
         )]
@@ -375,7 +378,25 @@ impl MetricsConfig {
                     })
                 }
                 Backend::Otlp { .. } => "otlp",
-                Backend::Circonus { .. } => "circonus",
+                #[cfg(feature = "circonus")]
+                Backend::Circonus { url, push } => {
+                    let parsed = url::Url::parse(url).ok().filter(|u| u.scheme() == "http");
+                    let Some(pusher) = parsed.as_ref().and_then(CirconusPusher::new) else {
+                        // kit's HTTP client has no TLS.
+                        return Err(StartError::NotBuilt {
+                            scheme: "circonus+https",
+                        });
+                    };
+                    pushers.add(Box::new(pusher), push);
+                    continue;
+                }
+                #[cfg(not(feature = "circonus"))]
+                Backend::Circonus { .. } => {
+                    return Err(StartError::FeatureDisabled {
+                        scheme: "circonus",
+                        feature: "circonus",
+                    })
+                }
             };
             return Err(StartError::NotBuilt { scheme });
         }

@@ -1,11 +1,12 @@
-//! Built without the `prometheus`, `statsd`, `graphite` and `influxdb` features (`scripts/test`
+//! Built without the `prometheus`, `statsd`, `graphite`, `influxdb` and `circonus` features (`scripts/test`
 //! runs this with `--no-default-features`): the configuration type is the
 //! same, and their URLs are a run-time error naming the feature.
 #![cfg(not(any(
     feature = "prometheus",
     feature = "statsd",
     feature = "graphite",
-    feature = "influxdb"
+    feature = "influxdb",
+    feature = "circonus"
 )))]
 
 use kit_metrics::{MetricsConfig, Provider};
@@ -48,6 +49,14 @@ fn a_compiled_out_backend_is_an_error_naming_its_cargo_feature() {
             "the influxdb backend was compiled out: enable kit-metrics' cargo feature \"influxdb\""
         );
     }
+    let config: MetricsConfig = "circonus+http://127.0.0.1:1/module/httptrap/u/s"
+        .parse()
+        .unwrap();
+    let err = config.start(&Provider::new()).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "the circonus backend was compiled out: enable kit-metrics' cargo feature \"circonus\""
+    );
     let config: MetricsConfig = "memory://,discard://".parse().unwrap();
     config.start(&Provider::new()).unwrap();
 }

@@ -1,0 +1,122 @@
+//! Circonus HTTPTrap: no Circonus server runs here, so a local HTTP
+//! endpoint stands in for the trap and the test checks what kit `PUT`s to
+//! it against the documented JSON shape; the trap's secret never shows in
+//! errors or `Debug` output.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kit_metrics::MetricsConfig;
+use serde_json::{json, Value};
+
+/// Each request's head (request line and headers) and JSON body.
+type Requests = Arc<Mutex<Vec<(String, Value)>>>;
+
+/// A trap that answers 200 `{"stats":N}` and keeps each request.
+fn trap() -> (u16, Requests) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let keep = seen.clone();
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 65536];
+            let (head, body) = loop {
+                let n = conn.read(&mut buf).unwrap();
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request).into_owned();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Content-Length: "))
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    if body.len() >= length {
+                        break (head.to_owned(), body.to_owned());
+                    }
+                }
+            };
+            let body: Value = serde_json::from_str(&body).unwrap();
+            let stats = body.as_object().unwrap().len();
+            keep.lock().unwrap().push((head, body));
+            let answer = format!("{{\"stats\":{stats}}}");
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (port, seen)
+}
+
+#[test]
+fn circonus_trap_receives_the_documented_json() {
+    let (port, seen) = trap();
+    let config: MetricsConfig =
+        format!("circonus+http://127.0.0.1:{port}/module/httptrap/0a1b-uuid/SECRET?flush=1h")
+            .parse()
+            .unwrap();
+    let metrics = config.build().unwrap();
+    kit_metrics::conformance::Workload::new("conf_").apply(&metrics);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    let seen = seen.lock().unwrap();
+    let (head, body) = &seen[0];
+    assert!(
+        head.starts_with("PUT /module/httptrap/0a1b-uuid/SECRET HTTP/1.1\r\n"),
+        "{head}"
+    );
+    assert!(head.contains("Content-Type: application/json"));
+    let member = |name: &str| body.get(name).cloned().unwrap_or(Value::Null);
+    assert_eq!(
+        member("conf_requests_total|ST[method:sum,outcome:success]"),
+        json!({"_type": "L", "_value": 7})
+    );
+    assert_eq!(
+        member("conf_requests_total|ST[method:concat,outcome:business_error]"),
+        json!({"_type": "L", "_value": 2})
+    );
+    assert_eq!(
+        member("conf_requests_total|ST[method:a _quoted_ \\ method,outcome:failure]"),
+        json!({"_type": "L", "_value": 1})
+    );
+    assert_eq!(
+        member("conf_in_flight"),
+        json!({"_type": "n", "_value": 7.5})
+    );
+    // 0.05, 0.1 | 0.5 | 2, 3 (above the last bound, counted at it).
+    assert_eq!(
+        member("conf_latency_seconds"),
+        json!({"_type": "H", "_value": ["H[0.1]=2", "H[1]=3"]})
+    );
+}
+
+#[test]
+fn the_trap_secret_never_shows_in_errors_or_debug_output() {
+    let free = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let config: MetricsConfig =
+        format!("circonus+http://127.0.0.1:{port}/module/httptrap/uuid/SECRET?flush=1h")
+            .parse()
+            .unwrap();
+    assert!(!format!("{config:?}").contains("SECRET"), "{config:?}");
+    let metrics = config.build().unwrap();
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let keep = reports.clone();
+    metrics.set_diagnostics(move |d| keep.lock().unwrap().push(d.to_string()));
+    metrics.counter("c_total").build().inc();
+    assert!(metrics.flush(Duration::from_secs(5)));
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1);
+    assert!(
+        reports[0].starts_with("kit-metrics: circonus: "),
+        "{reports:?}"
+    );
+    assert!(!reports[0].contains("SECRET"), "{reports:?}");
+    assert_eq!(metrics.export_stats().failed, 1);
+}
