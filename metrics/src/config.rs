@@ -38,9 +38,11 @@
 //! `MetricsConfig` is also serde: a string in this form, or a list of
 //! URLs, from TOML, JSON or YAML.
 //!
-//! Built so far: everything but `otlp`, `otlp+http` and `circonus+https`
-//! (kit's HTTP client has no TLS); those URLs parse and are validated, and
-//! starting them is [`StartError::NotBuilt`](crate::StartError::NotBuilt).
+//! Every scheme but `circonus+https` (kit's HTTP client has no TLS) starts
+//! its backend; that one parses and is validated, and starting it is
+//! [`StartError::NotBuilt`](crate::StartError::NotBuilt). Each backend is a
+//! cargo feature, all default but `otlp` (which brings tonic and tokio);
+//! a compiled-out scheme is [`StartError::FeatureDisabled`](crate::StartError::FeatureDisabled).
 
 use std::fmt;
 use std::str::FromStr;

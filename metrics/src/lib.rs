@@ -56,12 +56,19 @@ mod gauge;
 mod graphite;
 mod handle;
 mod histogram;
-#[cfg(any(feature = "prometheus", feature = "influxdb", feature = "circonus"))]
+#[cfg(any(
+    feature = "prometheus",
+    feature = "influxdb",
+    feature = "circonus",
+    feature = "otlp"
+))]
 mod http;
 #[cfg(feature = "influxdb")]
 mod influxdb;
 #[cfg(feature = "tower")]
 pub mod layer;
+#[cfg(feature = "otlp")]
+mod otlp;
 #[cfg(feature = "prometheus")]
 pub mod prometheus;
 mod provider;

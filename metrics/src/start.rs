@@ -12,6 +12,8 @@ use crate::exporter::{ExportStats, Exporter, Pusher};
 use crate::graphite::GraphitePusher;
 #[cfg(feature = "influxdb")]
 use crate::influxdb::InfluxPusher;
+#[cfg(feature = "otlp")]
+use crate::otlp::OtlpPusher;
 #[cfg(feature = "prometheus")]
 use crate::prometheus::Listener;
 #[cfg(feature = "prometheus")]
@@ -232,13 +234,14 @@ impl MetricsConfig {
                 feature = "statsd",
                 feature = "graphite",
                 feature = "influxdb",
-                feature = "circonus"
+                feature = "circonus",
+                feature = "otlp"
             )),
             allow(unused_mut)
         )]
         let mut pushers = Pushers::default();
         for backend in &self.backends {
-            let scheme = match &backend.backend {
+            match &backend.backend {
                 #[cfg(feature = "prometheus")]
                 Backend::Prometheus { addr } => {
                     let listener =
@@ -249,7 +252,6 @@ impl MetricsConfig {
                             }
                         })?;
                     listeners.push(listener);
-                    continue;
                 }
                 #[cfg(not(feature = "prometheus"))]
                 Backend::Prometheus { .. } | Backend::Pushgateway { .. } => {
@@ -259,14 +261,13 @@ impl MetricsConfig {
                     })
                 }
                 // The provider's storage is the memory backend: snapshots read it.
-                Backend::Memory | Backend::Discard => continue,
+                Backend::Memory | Backend::Discard => {}
                 #[cfg(feature = "prometheus")]
                 Backend::Pushgateway { addr, job, push } => {
                     pushers.add(
                         Box::new(Pushgateway::new(addr.clone(), job, push.prefix.clone())),
                         push,
                     );
-                    continue;
                 }
                 #[cfg(feature = "statsd")]
                 Backend::Statsd { addr, push, statsd }
@@ -288,7 +289,6 @@ impl MetricsConfig {
                         )),
                         push,
                     );
-                    continue;
                 }
                 #[cfg(not(feature = "statsd"))]
                 Backend::Statsd { .. } | Backend::Dogstatsd { .. } => {
@@ -311,7 +311,6 @@ impl MetricsConfig {
                     let pusher =
                         InfluxPusher::v1(addr.clone(), db, *precision, push.prefix.clone());
                     pushers.add(Box::new(pusher), push);
-                    continue;
                 }
                 #[cfg(feature = "influxdb")]
                 Backend::InfluxdbUdp {
@@ -321,7 +320,6 @@ impl MetricsConfig {
                 } => {
                     let pusher = InfluxPusher::udp(addr.clone(), *precision, push.prefix.clone());
                     pushers.add(Box::new(pusher), push);
-                    continue;
                 }
                 #[cfg(feature = "influxdb")]
                 Backend::Influxdb2 {
@@ -341,7 +339,6 @@ impl MetricsConfig {
                         push.prefix.clone(),
                     );
                     pushers.add(Box::new(pusher), push);
-                    continue;
                 }
                 #[cfg(not(feature = "influxdb"))]
                 Backend::Influxdb { .. }
@@ -368,7 +365,6 @@ impl MetricsConfig {
                         )),
                         push,
                     );
-                    continue;
                 }
                 #[cfg(not(feature = "graphite"))]
                 Backend::Graphite { .. } => {
@@ -377,7 +373,18 @@ impl MetricsConfig {
                         feature: "graphite",
                     })
                 }
-                Backend::Otlp { .. } => "otlp",
+                #[cfg(feature = "otlp")]
+                Backend::Otlp { addr, http, push } => {
+                    let pusher = OtlpPusher::new(addr.clone(), *http, push.prefix.clone());
+                    pushers.add(Box::new(pusher), push);
+                }
+                #[cfg(not(feature = "otlp"))]
+                Backend::Otlp { .. } => {
+                    return Err(StartError::FeatureDisabled {
+                        scheme: "otlp",
+                        feature: "otlp",
+                    })
+                }
                 #[cfg(feature = "circonus")]
                 Backend::Circonus { url, push } => {
                     let parsed = url::Url::parse(url).ok().filter(|u| u.scheme() == "http");
@@ -388,7 +395,6 @@ impl MetricsConfig {
                         });
                     };
                     pushers.add(Box::new(pusher), push);
-                    continue;
                 }
                 #[cfg(not(feature = "circonus"))]
                 Backend::Circonus { .. } => {
@@ -397,8 +403,7 @@ impl MetricsConfig {
                         feature: "circonus",
                     })
                 }
-            };
-            return Err(StartError::NotBuilt { scheme });
+            }
         }
         let mut exporters = Vec::new();
         if !pushers.list.is_empty() {

@@ -1,4 +1,4 @@
-//! Built without the `prometheus`, `statsd`, `graphite`, `influxdb` and `circonus` features (`scripts/test`
+//! Built without the `prometheus`, `statsd`, `graphite`, `influxdb`, `circonus` and `otlp` features (`scripts/test`
 //! runs this with `--no-default-features`): the configuration type is the
 //! same, and their URLs are a run-time error naming the feature.
 #![cfg(not(any(
@@ -6,7 +6,8 @@
     feature = "statsd",
     feature = "graphite",
     feature = "influxdb",
-    feature = "circonus"
+    feature = "circonus",
+    feature = "otlp"
 )))]
 
 use kit_metrics::{MetricsConfig, Provider};
@@ -57,6 +58,14 @@ fn a_compiled_out_backend_is_an_error_naming_its_cargo_feature() {
         err,
         "the circonus backend was compiled out: enable kit-metrics' cargo feature \"circonus\""
     );
+    for url in ["otlp://127.0.0.1:4317", "otlp+http://127.0.0.1:4318"] {
+        let config: MetricsConfig = url.parse().unwrap();
+        let err = config.start(&Provider::new()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the otlp backend was compiled out: enable kit-metrics' cargo feature \"otlp\""
+        );
+    }
     let config: MetricsConfig = "memory://,discard://".parse().unwrap();
     config.start(&Provider::new()).unwrap();
 }

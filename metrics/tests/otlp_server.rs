@@ -1,0 +1,250 @@
+//! OTLP: kit's metrics arrive at a real collector (rotel, PyPI `rotel`,
+//! over gRPC and HTTP/protobuf) which forwards them to a receiver decoding
+//! with the official Python protobuf classes (PyPI `opentelemetry-proto`,
+//! independent of the Rust encoder); kit's own HTTP bodies go to that
+//! receiver directly too and must re-serialize to the same bytes. Names,
+//! temporality, values, bucket counts and attributes are checked. Fails,
+//! never skips, when a peer is missing.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kit_metrics::MetricsConfig;
+use serde_json::Value;
+
+#[path = "common/peer.rs"]
+mod peer;
+use peer::{free_port, Peer};
+
+/// The Python receiver; returns it and the file it appends requests to.
+fn start_receiver() -> (Peer, PathBuf) {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/otlp_receiver.py");
+    let mut out = PathBuf::new();
+    let peer = Peer::start(
+        "otlp-receiver",
+        "/",
+        Duration::from_secs(20),
+        |port, dir| {
+            out = dir.join("received.jsonl");
+            let mut command = Command::new("python3");
+            command.arg(&script).arg(port.to_string()).arg(&out);
+            command
+        },
+    );
+    (peer, out)
+}
+
+/// rotel, its gRPC receiver on the peer's port and its HTTP receiver on
+/// `http`, exporting over OTLP/HTTP to `forward_to`.
+fn start_rotel(http: u16, forward_to: u16) -> Peer {
+    let rotel = Command::new("python3")
+        .args([
+            "-c",
+            "import rotel, os; print(os.path.join(os.path.dirname(rotel.__file__), 'rotel-agent'))",
+        ])
+        .output()
+        .expect("python3 with PyPI rotel");
+    let agent = String::from_utf8_lossy(&rotel.stdout).trim().to_owned();
+    assert!(
+        !agent.is_empty(),
+        "PyPI rotel is required (scripts/test installs it)"
+    );
+    Peer::spawn(
+        "rotel",
+        Duration::from_secs(30),
+        |port| {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && TcpStream::connect(("127.0.0.1", http)).is_ok()
+        },
+        |port, _| {
+            let mut command = Command::new(&agent);
+            command.args([
+                "start",
+                "--otlp-grpc-endpoint",
+                &format!("127.0.0.1:{port}"),
+                "--otlp-http-endpoint",
+                &format!("127.0.0.1:{http}"),
+                "--exporter",
+                "otlp",
+                "--otlp-exporter-endpoint",
+                &format!("http://127.0.0.1:{forward_to}"),
+                "--otlp-exporter-protocol",
+                "http",
+                "--batch-timeout",
+                "100ms",
+            ]);
+            command
+        },
+    )
+}
+
+/// Every request the receiver decoded so far.
+fn received(out: &PathBuf) -> Vec<Value> {
+    std::fs::read_to_string(out)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn wait_received(out: &PathBuf) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = received(out);
+        if !got.is_empty() {
+            return got;
+        }
+        assert!(Instant::now() < deadline, "nothing arrived at the receiver");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The metric `name` in a decoded request.
+fn metric<'a>(request: &'a Value, name: &str) -> &'a Value {
+    request["resource_metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|rm| rm["scope_metrics"].as_array().unwrap())
+        .flat_map(|sm| sm["metrics"].as_array().unwrap())
+        .find(|m| m["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {request:#}"))
+}
+
+fn attributes(point: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = point["attributes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|kv| {
+                    (
+                        kv["key"].as_str().unwrap().to_owned(),
+                        kv["value"]["string_value"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The conformance workload, as the Python classes decoded it.
+fn check_workload(request: &Value) {
+    let resource = &request["resource_metrics"][0]["resource"]["attributes"];
+    assert!(
+        resource
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|kv| kv["key"] == "service.name"),
+        "{resource}"
+    );
+    let requests = metric(request, "conf_requests_total");
+    let sum = &requests["sum"];
+    assert_eq!(
+        sum["aggregation_temporality"],
+        "AGGREGATION_TEMPORALITY_CUMULATIVE"
+    );
+    assert_eq!(sum["is_monotonic"], true);
+    let mut points: Vec<(Vec<(String, String)>, String)> = sum["data_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (attributes(p), p["as_int"].as_str().unwrap().to_owned()))
+        .collect();
+    points.sort();
+    let pair = |m: &str, o: &str| {
+        vec![
+            ("method".to_string(), m.to_string()),
+            ("outcome".to_string(), o.to_string()),
+        ]
+    };
+    assert_eq!(
+        points,
+        vec![
+            (pair("a \"quoted\" \\ method", "failure"), "1".to_string()),
+            (pair("concat", "business_error"), "2".to_string()),
+            (pair("sum", "success"), "7".to_string()),
+        ]
+    );
+    let gauge = &metric(request, "conf_in_flight")["gauge"]["data_points"][0];
+    assert_eq!(gauge["as_double"], 7.5);
+    let histogram = &metric(request, "conf_latency_seconds")["histogram"];
+    assert_eq!(
+        histogram["aggregation_temporality"],
+        "AGGREGATION_TEMPORALITY_CUMULATIVE"
+    );
+    let point = &histogram["data_points"][0];
+    assert_eq!(point["count"], "5");
+    assert!((point["sum"].as_f64().unwrap() - 5.65).abs() < 1e-9);
+    assert_eq!(point["bucket_counts"], serde_json::json!(["2", "1", "2"]));
+    assert_eq!(point["explicit_bounds"], serde_json::json!([0.1, 1.0]));
+    assert!(
+        point["start_time_unix_nano"].as_str().unwrap()
+            <= point["time_unix_nano"].as_str().unwrap()
+    );
+}
+
+fn push_workload(url: String) {
+    let config: MetricsConfig = url.parse().unwrap();
+    let metrics = config.build().unwrap();
+    kit_metrics::conformance::Workload::new("conf_").apply(&metrics);
+    assert!(metrics.flush(Duration::from_secs(10)));
+    assert_eq!(
+        metrics.export_stats().failed,
+        0,
+        "{:?}",
+        metrics.export_stats()
+    );
+    assert!(metrics.shutdown(Duration::from_secs(5)));
+}
+
+#[test]
+fn real_peer_otlp_http_bodies_decode_strictly_with_the_official_classes() {
+    let (receiver, out) = start_receiver();
+    push_workload(format!("otlp+http://127.0.0.1:{}?flush=1h", receiver.port));
+    let got = wait_received(&out);
+    assert_eq!(got[0]["path"], "/v1/metrics");
+    assert_eq!(got[0]["content_type"], "application/x-protobuf");
+    assert_eq!(got[0]["strict"], true, "kit's bytes are not canonical");
+    check_workload(&got[0]["request"]);
+}
+
+#[test]
+fn real_peer_otlp_grpc_into_rotel() {
+    let (receiver, out) = start_receiver();
+    let rotel = start_rotel(free_port(), receiver.port);
+    push_workload(format!("otlp://127.0.0.1:{}?flush=1h", rotel.port));
+    check_workload(&wait_received(&out)[0]["request"]);
+}
+
+#[test]
+fn real_peer_otlp_http_into_rotel() {
+    let (receiver, out) = start_receiver();
+    let http = free_port();
+    let _rotel = start_rotel(http, receiver.port);
+    push_workload(format!("otlp+http://127.0.0.1:{http}?flush=1h"));
+    check_workload(&wait_received(&out)[0]["request"]);
+}
+
+#[test]
+fn real_peer_otlp_receiver_absent_fails_fast_and_shutdown_keeps_its_deadline() {
+    for scheme in ["otlp", "otlp+http"] {
+        let port = free_port();
+        let config: MetricsConfig = format!("{scheme}://127.0.0.1:{port}?flush=1h&timeout=1s")
+            .parse()
+            .unwrap();
+        let metrics = config.build().unwrap();
+        metrics.counter("c_total").build().inc();
+        let started = Instant::now();
+        metrics.flush(Duration::from_secs(5));
+        assert!(started.elapsed() < Duration::from_secs(2), "{scheme}");
+        assert_eq!(metrics.export_stats().failed, 1, "{scheme}");
+        let started = Instant::now();
+        metrics.shutdown(Duration::from_secs(3));
+        assert!(started.elapsed() < Duration::from_secs(4), "{scheme}");
+    }
+}
