@@ -101,6 +101,59 @@ impl Deltas {
     }
 }
 
+/// Model-checked with loom through the `cfg(loom)` shim (`scripts/test`
+/// runs the crate's `loom_` unit tests in its loom build).
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::{Provider, SeriesValue};
+
+    fn counter_total(provider: &Provider) -> u64 {
+        match provider.snapshot().metric("jobs_total").unwrap().series[0].value {
+            SeriesValue::Counter(n) => n,
+            ref other => panic!("{other:?}"),
+        }
+    }
+
+    /// One flush's delta, committed as if its datagram left.
+    fn flush(deltas: &mut Deltas, provider: &Provider) -> u64 {
+        deltas.begin();
+        let total = Total::Int(counter_total(provider));
+        let sent = match deltas.pending("jobs", total) {
+            Some(Total::Int(n)) => {
+                deltas.commit("jobs".into(), total);
+                n
+            }
+            Some(other) => panic!("{other:?}"),
+            None => 0,
+        };
+        deltas.end();
+        sent
+    }
+
+    #[test]
+    fn loom_statsd_deltas_lose_no_increment() {
+        kit_sync::model(|| {
+            let provider = Provider::new();
+            let jobs = provider.counter("jobs_total").build();
+            jobs.inc();
+            let other = jobs.clone();
+            let t = loom::thread::spawn(move || {
+                other.inc();
+                other.add(2);
+            });
+            let mut deltas = Deltas::default();
+            let first = flush(&mut deltas, &provider);
+            t.join().unwrap();
+            let second = flush(&mut deltas, &provider);
+            // Whatever the interleaving, the deltas add up to every increment.
+            assert_eq!(first + second, 4);
+            assert!(first >= 1);
+            assert_eq!(flush(&mut deltas, &provider), 0);
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
