@@ -175,4 +175,41 @@ mod tests {
         );
         assert_eq!(unsendable, 1);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever a name and labels hold, a path has no blank or control
+        /// character, one level per folded value, and well-formed tags.
+        #[test]
+        fn any_name_and_labels_make_one_well_formed_path(
+            name in proptest::prelude::any::<String>(),
+            labels in proptest::collection::vec(
+                (proptest::prelude::any::<String>(), proptest::prelude::any::<String>()),
+                0..4,
+            ),
+            tags in proptest::prelude::any::<bool>(),
+        ) {
+            let labels: Vec<(String, String)> = labels;
+            let f = PathFormat { prefix: String::new(), tags };
+            let path = f.path(&name, &labels, "count");
+            proptest::prop_assert!(!path.chars().any(|c| c.is_whitespace() || c.is_control()), "{path:?}");
+            let mut parts = path.split(';');
+            let levels: Vec<&str> = parts.next().unwrap().split('.').collect();
+            proptest::prop_assert!(levels.iter().all(|l| !l.is_empty() && !l.contains('=')), "{path:?}");
+            if tags {
+                proptest::prop_assert_eq!(levels.len(), 2);
+                let kept = labels.iter().filter(|(_, v)| !v.is_empty()).count();
+                let tags: Vec<&str> = parts.collect();
+                proptest::prop_assert_eq!(tags.len(), kept);
+                for tag in tags {
+                    let (k, v) = tag.split_once('=').unwrap();
+                    proptest::prop_assert!(!k.is_empty() && !v.is_empty() && !v.contains('=') && !v.starts_with('~'), "{path:?}");
+                }
+            } else {
+                proptest::prop_assert_eq!(levels.len(), 2 + labels.len());
+                proptest::prop_assert!(parts.next().is_none());
+            }
+        }
+    }
 }

@@ -181,4 +181,110 @@ mod tests {
         );
         assert_eq!(unsendable, 1);
     }
+
+    /// Splits a token the way line protocol reads it: at `seps` not
+    /// preceded by a backslash, un-escaping `\\` + a special character.
+    fn split_escaped(text: &str, seps: &[char], special: &[char]) -> Vec<String> {
+        let mut parts = vec![String::new()];
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\' && chars.peek().is_some_and(|n| special.contains(n)) {
+                parts.last_mut().unwrap().push(chars.next().unwrap());
+            } else if seps.contains(&c) {
+                parts.push(String::new());
+            } else {
+                parts.last_mut().unwrap().push(c);
+            }
+        }
+        parts
+    }
+
+    /// What kit promises a tag value reads back as.
+    fn promised(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let ambiguous = c == '\\' && chars.peek().is_none_or(|n| *n == '\\' || TAG.contains(n));
+            out.push(if c.is_control() || ambiguous { '_' } else { c });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever the name and labels hold, a point is one line that a
+        /// line-protocol reader splits back into the same measurement,
+        /// tags (control characters and ambiguous backslashes as `_`) and
+        /// one field.
+        #[test]
+        fn any_name_and_labels_read_back(
+            name in "[^\\\\]{1,12}",
+            labels in proptest::collection::btree_map(
+                "[a-z]{1,6}",
+                proptest::prelude::any::<String>(),
+                0..4,
+            ),
+        ) {
+            let provider = crate::Provider::new();
+            let names: Vec<&str> = labels.keys().map(String::as_str).collect();
+            let values: Vec<&str> = labels.values().map(String::as_str).collect();
+            provider.counter(&name).labels(&names).build().with(&values).add(3);
+            let format = LineProtocol { prefix: String::new(), precision: Precision::S };
+            let (lines, _) = format.lines(&provider.snapshot(), 1_000_000_000);
+            let line = lines.iter().find(|l| !l.starts_with("kit_metrics_")).unwrap();
+            let body = line.strip_suffix('\n').unwrap();
+            proptest::prop_assert!(!body.contains('\n') && !body.contains('\r'), "{line:?}");
+            // measurement,tags field=value time
+            let sections = split_escaped(body, &[' '], TAG);
+            proptest::prop_assert_eq!(sections.len(), 3, "{:?}", line);
+            proptest::prop_assert_eq!(&sections[1], "value=3i");
+            proptest::prop_assert_eq!(&sections[2], "1");
+            let expected: Vec<(String, String)> = labels
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.clone(), promised(v)))
+                .collect();
+            let mut got = Vec::new();
+            let mut measurement_and_tags = split_tokens(body);
+            let measurement = measurement_and_tags.remove(0);
+            proptest::prop_assert_eq!(measurement, promised_measurement(&name));
+            for tag in measurement_and_tags {
+                let kv = split_escaped(&tag, &['='], TAG);
+                proptest::prop_assert_eq!(kv.len(), 2, "{:?}", line);
+                got.push((kv[0].clone(), kv[1].clone()));
+            }
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
+    /// The measurement and raw tag tokens of a line (before the first
+    /// unescaped space, split at unescaped commas), still escaped inside.
+    fn split_tokens(body: &str) -> Vec<String> {
+        let mut tokens = vec![String::new()];
+        let mut chars = body.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek().is_some_and(|n| TAG.contains(n)) => {
+                    let n = chars.next().unwrap();
+                    let last = tokens.last_mut().unwrap();
+                    // Keep `=` escaped for the tag split; spaces and commas are plain now.
+                    if n == '=' {
+                        last.push('\\');
+                    }
+                    last.push(n);
+                }
+                ' ' => break,
+                ',' => tokens.push(String::new()),
+                _ => tokens.last_mut().unwrap().push(c),
+            }
+        }
+        tokens
+    }
+
+    fn promised_measurement(name: &str) -> String {
+        name.chars()
+            .map(|c| if c.is_control() { '_' } else { c })
+            .collect()
+    }
 }

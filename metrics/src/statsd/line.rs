@@ -249,4 +249,51 @@ mod tests {
             "100000000000000000000 -0.001 18446744073709551615 0.00001 3"
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever a name and labels hold, a counter line is one line with
+        /// exactly its own separators: `name:value|c[|#k:v,…]`.
+        #[test]
+        fn any_name_and_labels_make_one_well_formed_line(
+            name in proptest::prelude::any::<String>(),
+            labels in proptest::collection::vec(
+                (proptest::prelude::any::<String>(), proptest::prelude::any::<String>()),
+                0..4,
+            ),
+            mode in 0..3u8,
+        ) {
+            let labels: Vec<(String, String)> = labels;
+            let mode = [StatsdLabels::Fold, StatsdLabels::Drop, StatsdLabels::Tags][mode as usize];
+            let f = LineFormat { prefix: String::new(), labels: mode, histogram: HistogramAs::Ms };
+            let mut out = String::new();
+            f.counter(&mut out, &f.series(&name, &labels), Number::Int(1));
+            proptest::prop_assert!(!out.contains('\n') && !out.contains('\r'), "{out:?}");
+            let (head, rest) = out.split_once(':').unwrap();
+            proptest::prop_assert!(!head.chars().any(reserved), "{out:?}");
+            let parts: Vec<&str> = rest.split('|').collect();
+            proptest::prop_assert_eq!(parts[0], "1");
+            proptest::prop_assert_eq!(parts[1], "c");
+            match mode {
+                StatsdLabels::Tags if !labels.is_empty() => {
+                    proptest::prop_assert_eq!(parts.len(), 3);
+                    let tags: Vec<&str> = parts[2].strip_prefix('#').unwrap().split(',').collect();
+                    proptest::prop_assert_eq!(tags.len(), labels.len());
+                    for tag in tags {
+                        let (k, _) = tag.split_once(':').unwrap();
+                        proptest::prop_assert!(!k.is_empty() && !k.chars().any(reserved));
+                    }
+                }
+                StatsdLabels::Fold => {
+                    proptest::prop_assert_eq!(parts.len(), 2);
+                    // One level per label value, whatever the value holds.
+                    let levels = head.split('.').count();
+                    let own = f.series(&name, &[]).head.trim_end_matches(':').split('.').count();
+                    proptest::prop_assert_eq!(levels, own + labels.len());
+                }
+                _ => proptest::prop_assert_eq!(parts.len(), 2),
+            }
+        }
+    }
 }
