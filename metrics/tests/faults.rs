@@ -4,9 +4,18 @@
 //! calls on a provider with no backend — and memory stays bounded: the
 //! process grows by less than 50 MB over 1,000,000 updates.
 //!
-//! One test, backends one after the other, so nothing else in this process
-//! moves its memory or competes for the two cores.
+//! Backends one after the other, and the tests of this file one at a
+//! time, so nothing else in this process moves its memory or competes for
+//! the two cores.
+//!
+//! Then every TCP backend against a peer that accepts and never reads, and
+//! every HTTP backend against one that answers 500: no panic, the failure
+//! counted and reported, flush and shutdown held no longer than their
+//! bounds.
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kit_metrics::{MetricsConfig, Provider};
@@ -14,6 +23,14 @@ use kit_metrics::{MetricsConfig, Provider};
 #[path = "common/peer.rs"]
 mod peer;
 use peer::{free_port, free_udp_port};
+
+/// The tests of this file run one at a time: the memory and latency one
+/// must have the process and the cores to itself.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// The process' resident memory, in bytes.
 fn rss() -> u64 {
@@ -96,8 +113,116 @@ fn dead_backends() -> Vec<String> {
     urls
 }
 
+/// The TCP and HTTP schemes, pointed at `port`, with `query`.
+fn tcp_backends(port: u16, query: &str) -> Vec<String> {
+    let mut urls = vec![
+        format!("graphite://127.0.0.1:{port}?{query}"),
+        format!("influxdb://127.0.0.1:{port}/db?{query}"),
+        format!("influxdb2://127.0.0.1:{port}?org=o&bucket=b&{query}"),
+        format!("pushgateway://127.0.0.1:{port}?job=j&{query}"),
+        format!("circonus+http://127.0.0.1:{port}/module/httptrap/u/s?{query}"),
+    ];
+    if cfg!(feature = "otlp") {
+        urls.push(format!("otlp://127.0.0.1:{port}?{query}"));
+        urls.push(format!("otlp+http://127.0.0.1:{port}?{query}"));
+    }
+    urls
+}
+
+/// A provider for `url` with a workload of 100 series, its diagnostics kept.
+fn loaded(url: &str) -> (Provider, Arc<Mutex<Vec<String>>>) {
+    let config: MetricsConfig = url.parse().unwrap();
+    let provider = config.build().unwrap();
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let keep = reports.clone();
+    provider.set_diagnostics(move |d| keep.lock().unwrap().push(d.to_string()));
+    let calls = Calls::new(&provider);
+    for i in 0..100 {
+        calls.call(i);
+    }
+    (provider, reports)
+}
+
+#[test]
+fn a_peer_that_accepts_and_never_reads_holds_nothing_past_its_timeout() {
+    let _serial = serial();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    for url in tcp_backends(port, "flush=1h&timeout=500ms") {
+        let (provider, reports) = loaded(&url);
+        let started = Instant::now();
+        let flushed = provider.flush(Duration::from_secs(5));
+        let took = started.elapsed();
+        // Graphite's TCP write lands in the socket buffer: the push
+        // "succeeds"; the others wait for an answer and give up.
+        if !url.starts_with("graphite") {
+            assert!(flushed, "{url}: the push ends by its own timeout");
+            assert_eq!(provider.export_stats().failed, 1, "{url}");
+            assert_eq!(reports.lock().unwrap().len(), 1, "{url}");
+        }
+        assert!(
+            took < Duration::from_millis(1500),
+            "{url}: flush took {took:?}"
+        );
+        // Recording goes on meanwhile.
+        provider.counter("after_total").build().inc();
+        let started = Instant::now();
+        provider.shutdown(Duration::from_secs(1));
+        assert!(started.elapsed() < Duration::from_millis(1500), "{url}");
+    }
+}
+
+#[test]
+fn a_peer_answering_500_is_a_counted_and_reported_failure() {
+    let _serial = serial();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let _ = conn.set_read_timeout(Some(Duration::from_millis(200)));
+                // Read what comes (a request, or gRPC's preface), then answer.
+                let mut buf = [0u8; 65536];
+                let mut request = Vec::new();
+                while let Ok(n) = conn.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                }
+                let _ = conn.write_all(
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 6\r\nConnection: close\r\n\r\nbroken",
+                );
+            });
+        }
+    });
+    for url in tcp_backends(port, "flush=1h&timeout=2s") {
+        if url.starts_with("graphite") {
+            continue; // plaintext: no answer to read
+        }
+        let (provider, reports) = loaded(&url);
+        assert!(provider.flush(Duration::from_secs(5)), "{url}");
+        let stats = provider.export_stats();
+        assert_eq!((stats.pushed, stats.failed), (0, 1), "{url}");
+        let reports = reports.lock().unwrap();
+        assert_eq!(reports.len(), 1, "{url}");
+        if !url.starts_with("otlp://") {
+            assert!(
+                reports[0].contains("answered 500: broken"),
+                "{url}: {reports:?}"
+            );
+        }
+        provider.shutdown(Duration::from_secs(1));
+    }
+}
+
 #[test]
 fn a_backend_that_is_down_never_slows_recording_and_memory_stays_bounded() {
+    let _serial = serial();
     let baseline = Provider::builder().keep_samples(1024).build();
     let discard = Calls::new(&baseline);
     for url in dead_backends() {

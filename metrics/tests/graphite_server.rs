@@ -12,7 +12,7 @@ use kit_metrics::MetricsConfig;
 
 #[path = "common/peer.rs"]
 mod peer;
-use peer::{free_port, free_udp_port, Peer};
+use peer::{free_port, free_ports, free_udp_port, Peer};
 
 /// carbon-cache with its plaintext TCP receiver on the peer's port and its
 /// UDP receiver on `udp`.
@@ -23,7 +23,12 @@ fn start_carbon(port: u16, udp: u16) -> Peer {
         Duration::from_secs(30),
         |port| TcpStream::connect(("127.0.0.1", port)).is_ok(),
         |port, dir| {
-            let (pickle, query) = (free_port(), free_port());
+            let [pickle, query] = loop {
+                let ports = free_ports::<2>();
+                if !ports.contains(&port) {
+                    break ports;
+                }
+            };
             let d = dir.display();
             std::fs::write(
                 dir.join("carbon.conf"),

@@ -17,13 +17,22 @@ mod peer;
 use peer::{free_port, free_udp_port, get, Peer};
 
 fn start_influxdb(udp: u16) -> Peer {
-    Peer::spawn(
+    start_influxdb_on(free_port(), udp)
+}
+
+/// InfluxDB with its HTTP API on `port` (to restart it where kit expects it).
+fn start_influxdb_on(port: u16, udp: u16) -> Peer {
+    Peer::spawn_on(
+        port,
         "influxdb",
         Duration::from_secs(30),
         |port| get(port, "/ping").map(|r| r.0) == Some(204),
         |port, dir| {
             let d = dir.display();
-            let rpc = free_port();
+            // Not the HTTP port (chosen by the caller, maybe just now).
+            let rpc = std::iter::repeat_with(free_port)
+                .find(|p| *p != port)
+                .unwrap();
             std::fs::write(
                 dir.join("influxdb.conf"),
                 format!(
@@ -358,4 +367,32 @@ fn real_peer_influxdb2_api_is_accepted_by_victoria_metrics() {
     for (key, value) in expect {
         assert_eq!(found.get(key), Some(&value), "{key} in {found:#?}");
     }
+}
+
+#[test]
+fn real_peer_influxdb_killed_and_restarted_gets_the_whole_total() {
+    let (port, udp) = (free_port(), free_udp_port());
+    let influx = start_influxdb_on(port, udp);
+    influxql(port, "", "CREATE DATABASE kit");
+    let config: MetricsConfig = format!("influxdb://127.0.0.1:{port}/kit?flush=1h&timeout=1s")
+        .parse()
+        .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    jobs.add(1);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    assert_eq!(metrics.export_stats().failed, 0);
+
+    drop(influx);
+    jobs.add(2);
+    metrics.flush(Duration::from_secs(5));
+    assert_eq!(metrics.export_stats().failed, 1);
+
+    // Back, empty (a new data directory): the next push carries everything.
+    let _influx = start_influxdb_on(port, udp);
+    influxql(port, "", "CREATE DATABASE kit");
+    jobs.add(4);
+    assert!(metrics.shutdown(Duration::from_secs(5)));
+    let got = points(port, "kit", "jobs_total");
+    assert_eq!(got[&("jobs_total".to_string(), vec![])]["value"], 7.0);
 }

@@ -16,16 +16,22 @@ use serde_json::Value;
 
 #[path = "common/peer.rs"]
 mod peer;
-use peer::{free_port, Peer};
+use peer::{free_port, free_ports, get, Peer};
 
 /// The Python receiver; returns it and the file it appends requests to.
 fn start_receiver() -> (Peer, PathBuf) {
+    start_receiver_on(free_port())
+}
+
+/// The Python receiver on `port` (to restart it where kit expects it).
+fn start_receiver_on(port: u16) -> (Peer, PathBuf) {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/otlp_receiver.py");
     let mut out = PathBuf::new();
-    let peer = Peer::start(
+    let peer = Peer::spawn_on(
+        port,
         "otlp-receiver",
-        "/",
         Duration::from_secs(20),
+        |port| get(port, "/").map(|r| r.0) == Some(200),
         |port, dir| {
             out = dir.join("received.jsonl");
             let mut command = Command::new("python3");
@@ -36,9 +42,9 @@ fn start_receiver() -> (Peer, PathBuf) {
     (peer, out)
 }
 
-/// rotel, its gRPC receiver on the peer's port and its HTTP receiver on
-/// `http`, exporting over OTLP/HTTP to `forward_to`.
-fn start_rotel(http: u16, forward_to: u16) -> Peer {
+/// rotel, its gRPC receiver on `grpc` and its HTTP receiver on `http`,
+/// exporting over OTLP/HTTP to `forward_to`.
+fn start_rotel(grpc: u16, http: u16, forward_to: u16) -> Peer {
     let rotel = Command::new("python3")
         .args([
             "-c",
@@ -51,7 +57,8 @@ fn start_rotel(http: u16, forward_to: u16) -> Peer {
         !agent.is_empty(),
         "PyPI rotel is required (scripts/test installs it)"
     );
-    Peer::spawn(
+    Peer::spawn_on(
+        grpc,
         "rotel",
         Duration::from_secs(30),
         |port| {
@@ -216,16 +223,17 @@ fn real_peer_otlp_http_bodies_decode_strictly_with_the_official_classes() {
 #[test]
 fn real_peer_otlp_grpc_into_rotel() {
     let (receiver, out) = start_receiver();
-    let rotel = start_rotel(free_port(), receiver.port);
-    push_workload(format!("otlp://127.0.0.1:{}?flush=1h", rotel.port));
+    let [grpc, http] = free_ports();
+    let _rotel = start_rotel(grpc, http, receiver.port);
+    push_workload(format!("otlp://127.0.0.1:{grpc}?flush=1h"));
     check_workload(&wait_received(&out)[0]["request"]);
 }
 
 #[test]
 fn real_peer_otlp_http_into_rotel() {
     let (receiver, out) = start_receiver();
-    let http = free_port();
-    let _rotel = start_rotel(http, receiver.port);
+    let [grpc, http] = free_ports();
+    let _rotel = start_rotel(grpc, http, receiver.port);
     push_workload(format!("otlp+http://127.0.0.1:{http}?flush=1h"));
     check_workload(&wait_received(&out)[0]["request"]);
 }
@@ -247,4 +255,53 @@ fn real_peer_otlp_receiver_absent_fails_fast_and_shutdown_keeps_its_deadline() {
         metrics.shutdown(Duration::from_secs(3));
         assert!(started.elapsed() < Duration::from_secs(4), "{scheme}");
     }
+}
+
+/// The value of counter `name` in the last request that has it.
+fn last_counter(got: &[Value], name: &str) -> Option<String> {
+    got.iter().rev().find_map(|r| {
+        let request = &r["request"];
+        request["resource_metrics"]
+            .as_array()?
+            .iter()
+            .find_map(|rm| {
+                rm["scope_metrics"].as_array()?.iter().find_map(|sm| {
+                    let m = sm["metrics"]
+                        .as_array()?
+                        .iter()
+                        .find(|m| m["name"] == name)?;
+                    Some(m["sum"]["data_points"][0]["as_int"].as_str()?.to_owned())
+                })
+            })
+    })
+}
+
+#[test]
+fn real_peer_otlp_receiver_killed_and_restarted_gets_the_whole_total() {
+    let port = free_port();
+    let (receiver, out) = start_receiver_on(port);
+    let config: MetricsConfig = format!("otlp+http://127.0.0.1:{port}?flush=1h&timeout=1s")
+        .parse()
+        .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    jobs.add(1);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    assert_eq!(
+        last_counter(&received(&out), "jobs_total").as_deref(),
+        Some("1")
+    );
+
+    drop(receiver);
+    jobs.add(2);
+    metrics.flush(Duration::from_secs(5));
+    assert_eq!(metrics.export_stats().failed, 1);
+
+    let (_receiver, out) = start_receiver_on(port);
+    jobs.add(4);
+    assert!(metrics.shutdown(Duration::from_secs(5)));
+    assert_eq!(
+        last_counter(&received(&out), "jobs_total").as_deref(),
+        Some("7")
+    );
 }

@@ -82,7 +82,13 @@ impl Peer {
         let peer = Peer { child, port, dir };
         let deadline = Instant::now() + ready_within;
         while !ready(port) {
-            assert!(Instant::now() < deadline, "{name} did not become ready");
+            if Instant::now() >= deadline {
+                let log = std::fs::read_to_string(peer.dir.join("stderr.log")).unwrap_or_default();
+                let tail: String = log.lines().rev().take(20).collect::<Vec<_>>().join("\n");
+                panic!(
+                    "{name} did not become ready; the end of its stderr (last line first):\n{tail}"
+                );
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
         peer
@@ -104,6 +110,16 @@ pub(crate) fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// `N` distinct TCP ports free on 127.0.0.1 right now (held together while
+/// chosen, so no two are the same).
+#[allow(dead_code)] // only the multi-port peers' tests use it
+pub(crate) fn free_ports<const N: usize>() -> [u16; N] {
+    let held: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    std::array::from_fn(|i| held[i].local_addr().unwrap().port())
 }
 
 /// A UDP port free on 127.0.0.1 right now.
