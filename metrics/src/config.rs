@@ -24,7 +24,7 @@
 //! | `flush` | push schemes | a duration: `10s`, `500ms` | `10s` |
 //! | `timeout` | push schemes | a duration | `5s` |
 //! | `labels` | statsd, dogstatsd | `fold`, `drop`, `tags` | statsd `fold`, dogstatsd `tags` |
-//! | `max_packet` | statsd, dogstatsd | bytes | `1432` |
+//! | `max_packet` | statsd, dogstatsd, graphite+udp, influxdb+udp | bytes (64 or more) | `1432` |
 //! | `histogram` | statsd, dogstatsd | `ms`, `d`, `h` | statsd `ms`, dogstatsd `d` |
 //! | `sample_rate` | statsd, dogstatsd | 0 < rate ≤ 1 | `1` |
 //! | `max_samples` | statsd, dogstatsd | observations kept per flush | `1024` |
@@ -208,6 +208,8 @@ pub enum Backend {
     InfluxdbUdp {
         /// Its address.
         addr: String,
+        /// The largest datagram, in bytes.
+        max_packet: usize,
         /// Push settings.
         push: Push,
         /// Timestamp precision.
@@ -234,6 +236,8 @@ pub enum Backend {
         udp: bool,
         /// Graphite 1.1 tags (`name;k=v`) instead of label values folded into the path.
         tags: bool,
+        /// The largest datagram over UDP, in bytes.
+        max_packet: usize,
         /// Push settings.
         push: Push,
     },
@@ -432,11 +436,13 @@ impl fmt::Debug for Backend {
                 .finish(),
             Backend::InfluxdbUdp {
                 addr,
+                max_packet,
                 push,
                 precision,
             } => f
                 .debug_struct("InfluxdbUdp")
                 .field("addr", addr)
+                .field("max_packet", max_packet)
                 .field("push", push)
                 .field("precision", precision)
                 .finish(),
@@ -458,12 +464,14 @@ impl fmt::Debug for Backend {
                 addr,
                 udp,
                 tags,
+                max_packet,
                 push,
             } => f
                 .debug_struct("Graphite")
                 .field("addr", addr)
                 .field("udp", udp)
                 .field("tags", tags)
+                .field("max_packet", max_packet)
                 .field("push", push)
                 .finish(),
             Backend::Otlp { addr, http, push } => f
@@ -544,6 +552,21 @@ impl Query {
         })
     }
 
+    /// `max_packet`: the largest datagram, 1432 bytes unless set.
+    fn max_packet(&mut self) -> Result<usize, ConfigError> {
+        let max_packet = self
+            .number("max_packet", "a size in bytes, 64 or more")?
+            .unwrap_or(1432);
+        if max_packet < 64 {
+            return Err(ConfigError::new(
+                "max_packet",
+                max_packet.to_string(),
+                "accepted: a size in bytes, 64 or more",
+            ));
+        }
+        Ok(max_packet)
+    }
+
     fn statsd(&mut self, dogstatsd: bool) -> Result<Statsd, ConfigError> {
         let labels = self.choice(
             "labels",
@@ -571,16 +594,7 @@ impl Query {
                 HistogramAs::Ms
             },
         )?;
-        let max_packet = self
-            .number("max_packet", "a size in bytes, 64 or more")?
-            .unwrap_or(1432);
-        if max_packet < 64 {
-            return Err(ConfigError::new(
-                "max_packet",
-                max_packet.to_string(),
-                "accepted: a size in bytes, 64 or more",
-            ));
-        }
+        let max_packet = self.max_packet()?;
         let sample_rate: f64 = self
             .number("sample_rate", "a number above 0, at most 1")?
             .unwrap_or(1.0);
@@ -714,10 +728,11 @@ fn parse_one(text: &str) -> Result<BackendConfig, ConfigError> {
         "influxdb+udp" => {
             let b = Backend::InfluxdbUdp {
                 addr: addr(&url, &scheme)?,
+                max_packet: q.max_packet()?,
                 push: q.push()?,
                 precision: q.precision()?,
             };
-            q.done(&scheme, &format!("{PUSH}, precision"))?;
+            q.done(&scheme, &format!("{PUSH}, precision, max_packet"))?;
             b
         }
         "influxdb2" => {
@@ -732,13 +747,19 @@ fn parse_one(text: &str) -> Result<BackendConfig, ConfigError> {
             b
         }
         "graphite" | "graphite+udp" => {
+            let udp = scheme == "graphite+udp";
             let b = Backend::Graphite {
                 addr: addr(&url, &scheme)?,
-                udp: scheme == "graphite+udp",
+                udp,
                 tags: q.choice("tags", &[("true", true), ("false", false)], true)?,
+                max_packet: if udp { q.max_packet()? } else { 1432 },
                 push: q.push()?,
             };
-            q.done(&scheme, &format!("{PUSH}, tags"))?;
+            if udp {
+                q.done(&scheme, &format!("{PUSH}, tags, max_packet"))?;
+            } else {
+                q.done(&scheme, &format!("{PUSH}, tags"))?;
+            }
             b
         }
         "otlp" | "otlp+http" => {

@@ -43,15 +43,20 @@ impl UdpSender {
         Ok(socket)
     }
 
-    /// Sends `lines` (each ending in `\n`) packed into datagrams of
-    /// [`MAX_PACKET`] bytes; every datagram is tried, the first error
+    /// Sends `lines` (each ending in `\n`) packed into datagrams of at
+    /// most `max_packet` bytes; every datagram is tried, the first error
     /// returned.
     #[allow(dead_code)] // used by Graphite and InfluxDB, each a cargo feature
-    pub(crate) fn send_lines(&mut self, lines: &[String], timeout: Duration) -> io::Result<()> {
+    pub(crate) fn send_lines(
+        &mut self,
+        lines: &[String],
+        max_packet: usize,
+        timeout: Duration,
+    ) -> io::Result<()> {
         let socket = self.socket(timeout)?;
         let lens: Vec<usize> = lines.iter().map(String::len).collect();
         let mut first_error = None;
-        for packet in pack(&lens, 0, MAX_PACKET) {
+        for packet in pack(&lens, 0, max_packet) {
             if let Err(e) = send(socket, lines[packet].concat().as_bytes()) {
                 first_error.get_or_insert(e);
             }
@@ -75,8 +80,8 @@ pub(crate) fn send(socket: &UdpSocket, datagram: &[u8]) -> io::Result<()> {
 /// alone), as index ranges.
 ///
 /// A datagram over the path's MTU is fragmented or dropped on its way, so
-/// `max` is 1432 bytes by default: a 1500-byte Ethernet frame less the IP
-/// and UDP headers, with room to spare.
+/// `max` is 1432 bytes by default (`max_packet`): a 1500-byte Ethernet
+/// frame less the IP and UDP headers, with room to spare.
 pub(crate) fn pack(lens: &[usize], sep: usize, max: usize) -> Vec<Range<usize>> {
     let mut packets = Vec::new();
     let (mut start, mut size) = (0, 0);
@@ -94,10 +99,6 @@ pub(crate) fn pack(lens: &[usize], sep: usize, max: usize) -> Vec<Range<usize>> 
     }
     packets
 }
-
-/// The default datagram bound.
-#[allow(dead_code)] // used by Graphite and InfluxDB, each a cargo feature
-pub(crate) const MAX_PACKET: usize = 1432;
 
 #[cfg(test)]
 mod tests {

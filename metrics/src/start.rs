@@ -315,10 +315,16 @@ impl MetricsConfig {
                 #[cfg(feature = "influxdb")]
                 Backend::InfluxdbUdp {
                     addr,
+                    max_packet,
                     push,
                     precision,
                 } => {
-                    let pusher = InfluxPusher::udp(addr.clone(), *precision, push.prefix.clone());
+                    let pusher = InfluxPusher::udp(
+                        addr.clone(),
+                        *max_packet,
+                        *precision,
+                        push.prefix.clone(),
+                    );
                     pushers.add(Box::new(pusher), push);
                 }
                 #[cfg(feature = "influxdb")]
@@ -354,12 +360,13 @@ impl MetricsConfig {
                     addr,
                     udp,
                     tags,
+                    max_packet,
                     push,
                 } => {
                     pushers.add(
                         Box::new(GraphitePusher::new(
                             addr.clone(),
-                            *udp,
+                            udp.then_some(*max_packet),
                             *tags,
                             push.prefix.clone(),
                         )),

@@ -77,13 +77,25 @@ fn every_scheme_parses_with_its_defaults() {
         }
     ));
     assert!(matches!(
-        one("graphite+udp://127.0.0.1:2003?tags=false").backend,
+        one("graphite+udp://127.0.0.1:2003?tags=false&max_packet=512").backend,
         Backend::Graphite {
             udp: true,
             tags: false,
+            max_packet: 512,
             ..
         }
     ));
+    assert!(matches!(
+        one("influxdb+udp://127.0.0.1:8089?max_packet=8192").backend,
+        Backend::InfluxdbUdp {
+            max_packet: 8192,
+            ..
+        }
+    ));
+    // TCP has no datagrams.
+    assert!("graphite://127.0.0.1:2003?max_packet=512"
+        .parse::<MetricsConfig>()
+        .is_err());
     assert!(matches!(
         one("otlp://127.0.0.1:4317").backend,
         Backend::Otlp { http: false, .. }

@@ -172,9 +172,10 @@ fn real_peer_graphite_tcp_stores_tagged_series_of_the_conformance_workload() {
 fn real_peer_graphite_udp_stores_folded_series() {
     let udp = free_udp_port();
     let carbon = start_carbon(free_port(), udp);
-    let config: MetricsConfig = format!("graphite+udp://127.0.0.1:{udp}?flush=1h&tags=false")
-        .parse()
-        .unwrap();
+    let config: MetricsConfig =
+        format!("graphite+udp://127.0.0.1:{udp}?flush=1h&tags=false&max_packet=128")
+            .parse()
+            .unwrap();
     let metrics = config.build().unwrap();
     kit_metrics::conformance::Workload::new("conf_").apply(&metrics);
     assert!(metrics.flush(Duration::from_secs(5)));

@@ -206,7 +206,7 @@ fn real_peer_influxdb_http_reads_back_the_workload_exactly_with_escaping() {
 fn real_peer_influxdb_udp_reads_back_the_workload() {
     let udp = free_udp_port();
     let influx = start_influxdb(udp);
-    let config: MetricsConfig = format!("influxdb+udp://127.0.0.1:{udp}?flush=1h")
+    let config: MetricsConfig = format!("influxdb+udp://127.0.0.1:{udp}?flush=1h&max_packet=200")
         .parse()
         .unwrap();
     let metrics = config.build().unwrap();

@@ -49,7 +49,8 @@ enum Transport {
         conn: Option<TcpStream>,
         backoff: Backoff,
     },
-    Udp(UdpSender),
+    /// The socket, and the largest datagram.
+    Udp(UdpSender, usize),
 }
 
 /// The Graphite pusher.
@@ -59,10 +60,15 @@ pub(crate) struct GraphitePusher {
 }
 
 impl GraphitePusher {
-    pub(crate) fn new(addr: String, udp: bool, tags: bool, prefix: Option<String>) -> Self {
+    pub(crate) fn new(
+        addr: String,
+        udp: Option<usize>,
+        tags: bool,
+        prefix: Option<String>,
+    ) -> Self {
         GraphitePusher {
-            transport: if udp {
-                Transport::Udp(UdpSender::new(addr))
+            transport: if let Some(max_packet) = udp {
+                Transport::Udp(UdpSender::new(addr), max_packet)
             } else {
                 Transport::Tcp {
                     addr,
@@ -149,7 +155,7 @@ impl Pusher for GraphitePusher {
     fn name(&self) -> &'static str {
         match self.transport {
             Transport::Tcp { .. } => "graphite",
-            Transport::Udp(_) => "graphite+udp",
+            Transport::Udp(..) => "graphite+udp",
         }
     }
 
@@ -168,7 +174,9 @@ impl Pusher for GraphitePusher {
                 conn,
                 backoff,
             } => send_tcp(addr, conn, backoff, lines.concat().as_bytes(), timeout).map_err(fail)?,
-            Transport::Udp(udp) => udp.send_lines(&lines, timeout).map_err(fail)?,
+            Transport::Udp(udp, max_packet) => {
+                udp.send_lines(&lines, *max_packet, timeout).map_err(fail)?
+            }
         }
         Ok(Sent { unsendable })
     }

@@ -20,7 +20,8 @@ enum Transport {
         /// `Token …`, for InfluxDB 2.
         authorization: Option<String>,
     },
-    Udp(UdpSender),
+    /// The socket, and the largest datagram.
+    Udp(UdpSender, usize),
 }
 
 /// The InfluxDB pusher.
@@ -90,10 +91,15 @@ impl InfluxPusher {
     }
 
     /// InfluxDB 1.x's UDP listener (its database is set in its config).
-    pub(crate) fn udp(addr: String, precision: Precision, prefix: Option<String>) -> Self {
+    pub(crate) fn udp(
+        addr: String,
+        max_packet: usize,
+        precision: Precision,
+        prefix: Option<String>,
+    ) -> Self {
         InfluxPusher {
             name: "influxdb+udp",
-            transport: Transport::Udp(UdpSender::new(addr)),
+            transport: Transport::Udp(UdpSender::new(addr), max_packet),
             format: LineProtocol {
                 prefix: prefix.unwrap_or_default(),
                 precision,
@@ -134,7 +140,9 @@ impl Pusher for InfluxPusher {
                     .map_err(fail)?;
                 expect_success(self.name, response).map_err(fail)?;
             }
-            Transport::Udp(udp) => udp.send_lines(&lines, timeout).map_err(fail)?,
+            Transport::Udp(udp, max_packet) => {
+                udp.send_lines(&lines, *max_packet, timeout).map_err(fail)?
+            }
         }
         Ok(Sent { unsendable })
     }
