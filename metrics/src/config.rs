@@ -29,6 +29,7 @@
 //! | `sample_rate` | statsd, dogstatsd | 0 < rate ≤ 1 | `1` |
 //! | `max_samples` | statsd, dogstatsd | observations kept per flush | `1024` |
 //! | `tags` | graphite | `true`, `false` | `true` |
+//! | `temporality` | otlp schemes | `cumulative`, `delta` | `cumulative` |
 //! | `precision` | influxdb schemes | `ns`, `us`, `ms`, `s` | `ns` |
 //! | `job` | pushgateway | text (required) | — |
 //! | `org`, `bucket` | influxdb2 | text (required) | — |
@@ -119,6 +120,15 @@ pub enum Precision {
     Ms,
     /// Seconds.
     S,
+}
+
+/// How OTLP counters and histograms travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Temporality {
+    /// Totals since the start (what kit keeps; the default).
+    Cumulative,
+    /// What changed since the last delivered push.
+    Delta,
 }
 
 /// What every pushing backend takes.
@@ -247,6 +257,8 @@ pub enum Backend {
         addr: String,
         /// HTTP/protobuf instead of gRPC.
         http: bool,
+        /// Cumulative (default) or delta counters and histograms.
+        temporality: Temporality,
         /// Push settings.
         push: Push,
     },
@@ -474,10 +486,16 @@ impl fmt::Debug for Backend {
                 .field("max_packet", max_packet)
                 .field("push", push)
                 .finish(),
-            Backend::Otlp { addr, http, push } => f
+            Backend::Otlp {
+                addr,
+                http,
+                temporality,
+                push,
+            } => f
                 .debug_struct("Otlp")
                 .field("addr", addr)
                 .field("http", http)
+                .field("temporality", temporality)
                 .field("push", push)
                 .finish(),
             Backend::Memory => f.write_str("Memory"),
@@ -766,9 +784,17 @@ fn parse_one(text: &str) -> Result<BackendConfig, ConfigError> {
             let b = Backend::Otlp {
                 addr: addr(&url, &scheme)?,
                 http: scheme == "otlp+http",
+                temporality: q.choice(
+                    "temporality",
+                    &[
+                        ("cumulative", Temporality::Cumulative),
+                        ("delta", Temporality::Delta),
+                    ],
+                    Temporality::Cumulative,
+                )?,
                 push: q.push()?,
             };
-            q.done(&scheme, PUSH)?;
+            q.done(&scheme, &format!("{PUSH}, temporality"))?;
             b
         }
         "circonus+https" | "circonus+http" => {

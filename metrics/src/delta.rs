@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 /// A counter's total.
+#[cfg_attr(not(feature = "statsd"), allow(dead_code))] // statsd's
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Total {
     /// A whole counter.
@@ -20,6 +21,7 @@ pub(crate) enum Total {
     Float(f64),
 }
 
+#[cfg_attr(not(feature = "statsd"), allow(dead_code))]
 impl Total {
     /// What has to be sent when `last` was delivered and the total is now
     /// `self`; `None` when nothing changed. A total below the last one
@@ -42,12 +44,14 @@ impl Total {
 
 /// The last total delivered per series, for the series alive at the
 /// last flush only (so it is bounded by the storage's own bound).
+#[cfg_attr(not(feature = "statsd"), allow(dead_code))] // statsd's; OTLP uses `key`
 #[derive(Debug, Default)]
 pub(crate) struct Deltas {
     delivered: HashMap<String, (Total, u64)>,
     flush: u64,
 }
 
+#[cfg_attr(not(feature = "statsd"), allow(dead_code))] // OTLP uses `key` only
 impl Deltas {
     /// The key of a series: its name and labels, each length-prefixed so
     /// no two series share one whatever their text holds.

@@ -45,7 +45,7 @@ pub mod conformance;
 mod counter;
 #[cfg(any(feature = "statsd", feature = "graphite", feature = "influxdb"))]
 mod datagram;
-#[cfg(feature = "statsd")]
+#[cfg(any(feature = "statsd", feature = "otlp"))]
 mod delta;
 mod desc;
 mod diagnostics;

@@ -381,8 +381,14 @@ impl MetricsConfig {
                     })
                 }
                 #[cfg(feature = "otlp")]
-                Backend::Otlp { addr, http, push } => {
-                    let pusher = OtlpPusher::new(addr.clone(), *http, push.prefix.clone());
+                Backend::Otlp {
+                    addr,
+                    http,
+                    temporality,
+                    push,
+                } => {
+                    let pusher =
+                        OtlpPusher::new(addr.clone(), *http, *temporality, push.prefix.clone());
                     pushers.add(Box::new(pusher), push);
                 }
                 #[cfg(not(feature = "otlp"))]

@@ -102,7 +102,18 @@ fn every_scheme_parses_with_its_defaults() {
     ));
     assert!(matches!(
         one("otlp+http://127.0.0.1:4318").backend,
-        Backend::Otlp { http: true, .. }
+        Backend::Otlp {
+            http: true,
+            temporality: kit_metrics::config::Temporality::Cumulative,
+            ..
+        }
+    ));
+    assert!(matches!(
+        one("otlp://127.0.0.1:4317?temporality=delta").backend,
+        Backend::Otlp {
+            temporality: kit_metrics::config::Temporality::Delta,
+            ..
+        }
     ));
     match one("circonus+http://127.0.0.1:8080/module/httptrap/1234-abcd/s3cr3t").backend {
         Backend::Circonus { url, .. } => assert_eq!(

@@ -305,3 +305,51 @@ fn real_peer_otlp_receiver_killed_and_restarted_gets_the_whole_total() {
         Some("7")
     );
 }
+
+#[test]
+fn real_peer_otlp_delta_temporality_sends_what_changed_since_the_last_push() {
+    let (receiver, out) = start_receiver();
+    let config: MetricsConfig = format!(
+        "otlp+http://127.0.0.1:{}?flush=1h&temporality=delta",
+        receiver.port
+    )
+    .parse()
+    .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    let seconds = metrics.histogram("job_seconds").buckets(&[1.0]).build();
+    jobs.add(3);
+    seconds.observe(0.5);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    jobs.add(4);
+    seconds.observe(2.0);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    let got = received(&out);
+    assert_eq!(got.len(), 2);
+    let sums: Vec<&Value> = got
+        .iter()
+        .map(|r| &metric(&r["request"], "jobs_total")["sum"])
+        .collect();
+    assert_eq!(
+        sums[0]["aggregation_temporality"],
+        "AGGREGATION_TEMPORALITY_DELTA"
+    );
+    assert_eq!(sums[0]["data_points"][0]["as_int"], "3");
+    assert_eq!(sums[1]["data_points"][0]["as_int"], "4");
+    // The second interval starts where the first ended.
+    assert_eq!(
+        sums[1]["data_points"][0]["start_time_unix_nano"],
+        sums[0]["data_points"][0]["time_unix_nano"]
+    );
+    let second = &metric(&got[1]["request"], "job_seconds")["histogram"];
+    assert_eq!(
+        second["aggregation_temporality"],
+        "AGGREGATION_TEMPORALITY_DELTA"
+    );
+    assert_eq!(second["data_points"][0]["count"], "1");
+    assert_eq!(
+        second["data_points"][0]["bucket_counts"],
+        serde_json::json!(["0", "1"])
+    );
+    assert!(got.iter().all(|r| r["strict"] == true));
+}

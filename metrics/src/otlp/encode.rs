@@ -13,6 +13,7 @@ use opentelemetry_proto::tonic::metrics::v1::{
 };
 use opentelemetry_proto::tonic::resource::v1::Resource;
 
+use crate::config::Temporality;
 use crate::{SeriesValue, Snapshot};
 
 fn string(key: &str, value: &str) -> KeyValue {
@@ -32,17 +33,23 @@ pub(crate) struct Source {
     pub(crate) service_name: String,
     /// Prepended to every metric name.
     pub(crate) prefix: String,
-    /// When kit started counting (the points' `start_time_unix_nano`).
+    /// When kit started counting (cumulative points' `start_time_unix_nano`).
     pub(crate) start_nanos: u64,
 }
 
-/// The request for `snapshot` taken at `now_nanos`.
+/// The request for `snapshot` taken at `now_nanos`, its counters and
+/// histograms counted from `start_nanos` with `temporality`.
 pub(crate) fn request(
     snapshot: &Snapshot,
     source: &Source,
+    start_nanos: u64,
     now_nanos: u64,
+    temporality: Temporality,
 ) -> ExportMetricsServiceRequest {
-    let cumulative = AggregationTemporality::Cumulative as i32;
+    let temporality = match temporality {
+        Temporality::Cumulative => AggregationTemporality::Cumulative as i32,
+        Temporality::Delta => AggregationTemporality::Delta as i32,
+    };
     let mut metrics = Vec::with_capacity(snapshot.metrics.len());
     for metric in &snapshot.metrics {
         let attributes = |labels: &[(String, String)]| -> Vec<KeyValue> {
@@ -50,7 +57,7 @@ pub(crate) fn request(
         };
         let number = |labels: &[(String, String)], value| NumberDataPoint {
             attributes: attributes(labels),
-            start_time_unix_nano: source.start_nanos,
+            start_time_unix_nano: start_nanos,
             time_unix_nano: now_nanos,
             value: Some(value),
             ..Default::default()
@@ -74,7 +81,7 @@ pub(crate) fn request(
                         _ => None,
                     })
                     .collect(),
-                aggregation_temporality: cumulative,
+                aggregation_temporality: temporality,
                 is_monotonic: true,
             }),
             SeriesValue::Gauge(_) => Data::Gauge(Gauge {
@@ -99,7 +106,7 @@ pub(crate) fn request(
                             sum,
                         } => Some(HistogramDataPoint {
                             attributes: attributes(&s.labels),
-                            start_time_unix_nano: source.start_nanos,
+                            start_time_unix_nano: start_nanos,
                             time_unix_nano: now_nanos,
                             count: *count,
                             sum: Some(*sum),
@@ -110,7 +117,7 @@ pub(crate) fn request(
                         _ => None,
                     })
                     .collect(),
-                aggregation_temporality: cumulative,
+                aggregation_temporality: temporality,
             }),
         };
         metrics.push(Metric {
@@ -164,7 +171,7 @@ mod tests {
             prefix: "kit_".into(),
             start_nanos: 1,
         };
-        let req = request(&provider.snapshot(), &source, 2);
+        let req = request(&provider.snapshot(), &source, 1, 2, Temporality::Cumulative);
         let rm = &req.resource_metrics[0];
         assert_eq!(
             rm.resource.as_ref().unwrap().attributes,

@@ -3,6 +3,7 @@
 //! (`POST /v1/metrics`). Temporality is cumulative, so a push that fails
 //! loses nothing the next one does not carry.
 
+mod delta;
 mod encode;
 
 use std::io;
@@ -12,8 +13,10 @@ use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::
 use prost::Message;
 use tonic::transport::Channel;
 
+use crate::config::Temporality;
 use crate::exporter::{Flush, PushFailure, Pusher, Sent};
 use crate::http::{expect_success, request};
+use delta::DeltaState;
 use encode::Source;
 
 fn now_nanos() -> u64 {
@@ -46,11 +49,18 @@ pub(crate) struct OtlpPusher {
     http: bool,
     grpc: Option<Grpc>,
     source: Source,
+    temporality: Temporality,
+    deltas: DeltaState,
 }
 
 impl OtlpPusher {
     /// To `addr` (`host:port`), over HTTP/protobuf when `http`, else gRPC.
-    pub(crate) fn new(addr: String, http: bool, prefix: Option<String>) -> Self {
+    pub(crate) fn new(
+        addr: String,
+        http: bool,
+        temporality: Temporality,
+        prefix: Option<String>,
+    ) -> Self {
         let service_name = std::env::var("OTEL_SERVICE_NAME")
             .ok()
             .filter(|s| !s.trim().is_empty())
@@ -64,6 +74,8 @@ impl OtlpPusher {
                 prefix: prefix.unwrap_or_default(),
                 start_nanos: now_nanos(),
             },
+            temporality,
+            deltas: DeltaState::default(),
         }
     }
 
@@ -129,7 +141,23 @@ impl Pusher for OtlpPusher {
     }
 
     fn push(&mut self, flush: &Flush<'_>, timeout: Duration) -> Result<Sent, PushFailure> {
-        let body = encode::request(flush.snapshot, &self.source, now_nanos());
+        let now = now_nanos();
+        let body = match self.temporality {
+            Temporality::Cumulative => encode::request(
+                flush.snapshot,
+                &self.source,
+                self.source.start_nanos,
+                now,
+                self.temporality,
+            ),
+            Temporality::Delta => encode::request(
+                &self.deltas.deltas(flush.snapshot),
+                &self.source,
+                self.deltas.since(self.source.start_nanos),
+                now,
+                self.temporality,
+            ),
+        };
         if self.http {
             let headers = [("Content-Type", "application/x-protobuf")];
             let response = request(
@@ -143,6 +171,9 @@ impl Pusher for OtlpPusher {
             expect_success("OTLP receiver", response)?;
         } else {
             self.export_grpc(body, timeout)?;
+        }
+        if self.temporality == Temporality::Delta {
+            self.deltas.delivered(flush.snapshot, now);
         }
         Ok(Sent::default())
     }
