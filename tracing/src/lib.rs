@@ -1,0 +1,30 @@
+//! kit-tracing: Go kit's tracing, on OpenTelemetry.
+//!
+//! So far: [`propagation`] — kit's own strict parsers for W3C Trace
+//! Context (`traceparent`, `tracestate`), W3C Baggage and B3 (single
+//! `b3` header and `X-B3-*` headers), each an OpenTelemetry
+//! [`TextMapPropagator`](opentelemetry::propagation::TextMapPropagator),
+//! composable in a configured order. Invalid input of any kind gives a new
+//! root trace, never a panic.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use opentelemetry::propagation::TextMapPropagator;
+//! use opentelemetry::trace::TraceContextExt;
+//! use kit_tracing::propagation::Propagators;
+//!
+//! let propagators: Propagators = "tracecontext,baggage,b3".parse().unwrap();
+//! let mut headers = HashMap::new();
+//! headers.insert(
+//!     "traceparent".to_string(),
+//!     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_string(),
+//! );
+//! let cx = propagators.extract(&headers);
+//! let remote = cx.span().span_context().clone();
+//! assert!(remote.is_remote() && remote.is_sampled());
+//! assert_eq!(remote.trace_id().to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod propagation;
