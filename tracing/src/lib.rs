@@ -1,6 +1,8 @@
 //! kit-tracing: Go kit's tracing, on OpenTelemetry.
 //!
-//! So far: [`propagation`] — kit's own strict parsers for W3C Trace
+//! So far: [`config`] — the exporter, sampler and propagators from
+//! `KIT_TRACING` and the `OTEL_*` variables, validated by kit — and
+//! [`propagation`] — kit's own strict parsers for W3C Trace
 //! Context (`traceparent`, `tracestate`), W3C Baggage and B3 (single
 //! `b3` header and `X-B3-*` headers), each an OpenTelemetry
 //! [`TextMapPropagator`](opentelemetry::propagation::TextMapPropagator),
@@ -27,4 +29,7 @@
 
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod propagation;
+
+pub use config::TracingConfig;
