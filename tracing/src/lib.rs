@@ -1,6 +1,7 @@
 //! kit-tracing: Go kit's tracing, on OpenTelemetry.
 //!
-//! So far: [`config`] — the exporter, sampler and propagators from
+//! So far: [`logs`] — kit-log valuers for the current trace and span ids,
+//! and helpers that carry the context across spawns — [`config`] — the exporter, sampler and propagators from
 //! `KIT_TRACING` and the `OTEL_*` variables, validated by kit — and
 //! [`propagation`] — kit's own strict parsers for W3C Trace
 //! Context (`traceparent`, `tracestate`), W3C Baggage and B3 (single
@@ -30,6 +31,7 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod logs;
 pub mod propagation;
 
 pub use config::TracingConfig;
