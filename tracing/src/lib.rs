@@ -31,7 +31,12 @@
 #![deny(missing_docs)]
 
 pub mod config;
+mod export;
 pub mod logs;
 pub mod propagation;
+mod start;
+mod stdout;
 
 pub use config::TracingConfig;
+pub use export::{ExportStats, QUEUE_CAPACITY};
+pub use start::{StartError, Tracing};

@@ -1,0 +1,200 @@
+//! Starting what a [`TracingConfig`] describes: a tracer provider with
+//! kit's sampler, resource and exporter thread, and the propagators.
+
+use std::fmt;
+use std::time::Duration;
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::KeyValue;
+use opentelemetry_otlp::{WithExportConfig, WithHttpConfig, WithTonicConfig};
+use opentelemetry_sdk::trace::{Sampler as SdkSampler, SdkTracer, SdkTracerProvider};
+use opentelemetry_sdk::Resource;
+
+use crate::config::{ConfigError, Exporter, Protocol, Sampler, TracingConfig};
+use crate::export::{ExportStats, KitProcessor, StatsHandle};
+use crate::propagation::Propagators;
+use crate::stdout::StdoutExporter;
+
+/// Why tracing could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The configuration is wrong.
+    Config(ConfigError),
+    /// The exporter could not be made.
+    Exporter(String),
+    /// The configured exporter comes with a later version.
+    NotBuilt(&'static str),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Config(e) => write!(f, "{e}"),
+            StartError::Exporter(e) => write!(f, "cannot start the span exporter: {e}"),
+            StartError::NotBuilt(what) => {
+                write!(f, "the {what} exporter is not available yet (available: otlp, otlp+http, stdout, none)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl From<ConfigError> for StartError {
+    fn from(e: ConfigError) -> Self {
+        StartError::Config(e)
+    }
+}
+
+fn sdk_sampler(sampler: Sampler) -> SdkSampler {
+    match sampler {
+        Sampler::AlwaysOn => SdkSampler::AlwaysOn,
+        Sampler::AlwaysOff => SdkSampler::AlwaysOff,
+        Sampler::TraceIdRatio(r) => SdkSampler::TraceIdRatioBased(r),
+        Sampler::ParentBasedAlwaysOn => SdkSampler::ParentBased(Box::new(SdkSampler::AlwaysOn)),
+        Sampler::ParentBasedAlwaysOff => SdkSampler::ParentBased(Box::new(SdkSampler::AlwaysOff)),
+        Sampler::ParentBasedTraceIdRatio(r) => {
+            SdkSampler::ParentBased(Box::new(SdkSampler::TraceIdRatioBased(r)))
+        }
+    }
+}
+
+/// Running tracing: make tracers from it, propagate with its
+/// propagators, shut it down at the end of `main`.
+///
+/// ```
+/// use opentelemetry::trace::{Tracer, TraceContextExt};
+///
+/// let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
+/// let tracer = tracing.tracer("addsvc");
+/// tracer.in_span("sum", |cx| assert!(cx.span().span_context().is_valid()));
+/// assert!(tracing.shutdown(std::time::Duration::from_secs(1)));
+/// ```
+pub struct Tracing {
+    provider: SdkTracerProvider,
+    propagators: Propagators,
+    stats: Option<StatsHandle>,
+}
+
+impl fmt::Debug for Tracing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tracing")
+            .field("propagators", &self.propagators.formats())
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl Tracing {
+    /// Starts what `config` says. Works the same inside and outside a
+    /// tokio runtime: the exporter runs on kit's own thread and runtime.
+    pub fn start(config: &TracingConfig) -> Result<Tracing, StartError> {
+        let resource = Resource::builder_empty()
+            .with_service_name(config.service_name.clone())
+            .with_attributes(
+                config
+                    .resource
+                    .iter()
+                    .map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
+            )
+            .build();
+        let mut builder = SdkTracerProvider::builder()
+            .with_sampler(sdk_sampler(config.sampler))
+            .with_resource(resource.clone());
+        let mut stats = None;
+        let started = match &config.exporter {
+            Exporter::None => None,
+            Exporter::Stdout => Some(KitProcessor::start(
+                || Ok(StdoutExporter),
+                resource,
+                Duration::from_secs(5),
+            )),
+            Exporter::Otlp {
+                endpoint,
+                protocol,
+                headers,
+                timeout,
+            } => {
+                let (endpoint, protocol, headers, timeout) =
+                    (endpoint.clone(), *protocol, headers.clone(), *timeout);
+                Some(KitProcessor::start(
+                    move || {
+                        let built = match protocol {
+                            Protocol::Grpc => {
+                                let mut metadata = tonic::metadata::MetadataMap::new();
+                                for (k, v) in &headers {
+                                    let key =
+                                        tonic::metadata::MetadataKey::from_bytes(k.as_bytes())
+                                            .map_err(|_| format!("bad header name {k:?}"))?;
+                                    let value = v
+                                        .parse()
+                                        .map_err(|_| format!("bad value for header {k:?}"))?;
+                                    metadata.insert(key, value);
+                                }
+                                opentelemetry_otlp::SpanExporter::builder()
+                                    .with_tonic()
+                                    .with_endpoint(endpoint)
+                                    .with_timeout(timeout)
+                                    .with_metadata(metadata)
+                                    .build()
+                            }
+                            Protocol::HttpProtobuf => opentelemetry_otlp::SpanExporter::builder()
+                                .with_http()
+                                .with_endpoint(endpoint)
+                                .with_timeout(timeout)
+                                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                                .with_headers(headers.into_iter().collect())
+                                .build(),
+                        };
+                        built.map_err(|e| e.to_string())
+                    },
+                    resource,
+                    timeout,
+                ))
+            }
+            Exporter::Zipkin { .. } => return Err(StartError::NotBuilt("zipkin")),
+        };
+        if let Some(started) = started {
+            let (processor, handle) = started.map_err(StartError::Exporter)?;
+            builder = builder.with_span_processor(processor);
+            stats = Some(handle);
+        }
+        Ok(Tracing {
+            provider: builder.build(),
+            propagators: Propagators::new(&config.propagators),
+            stats,
+        })
+    }
+
+    /// [`TracingConfig::from_env`], started.
+    pub fn from_env() -> Result<Tracing, StartError> {
+        Tracing::start(&TracingConfig::from_env()?)
+    }
+
+    /// A tracer for `scope` (the library or component making spans).
+    pub fn tracer(&self, scope: &'static str) -> SdkTracer {
+        self.provider.tracer(scope)
+    }
+
+    /// The configured propagators, in order.
+    pub fn propagators(&self) -> &Propagators {
+        &self.propagators
+    }
+
+    /// Spans exported, dropped (queue full, or their export failed) and
+    /// failed exports so far.
+    pub fn stats(&self) -> ExportStats {
+        self.stats
+            .as_ref()
+            .map(StatsHandle::get)
+            .unwrap_or_default()
+    }
+
+    /// Exports what is queued and stops, returning by `deadline` even when
+    /// the endpoint does not answer; `true` when everything was handled in
+    /// time.
+    pub fn shutdown(&self, deadline: Duration) -> bool {
+        self.provider.shutdown_with_timeout(deadline).is_ok()
+    }
+}

@@ -1,0 +1,217 @@
+//! Spans exported over OTLP gRPC and HTTP/protobuf into a real collector
+//! (rotel, PyPI), which forwards them to a receiver decoding with the
+//! official Python protobuf classes (PyPI `opentelemetry-proto`): names,
+//! kinds, parent ids, attributes, status and the resource's
+//! `service.name` arrive as made. Also: an endpoint that is down costs the
+//! caller nothing and shutdown keeps its deadline. Fails, never skips,
+//! when a peer is missing.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kit_tracing::{Tracing, TracingConfig};
+use opentelemetry::trace::{Span, SpanKind, Status, TraceContextExt, Tracer};
+use opentelemetry::KeyValue;
+use serde_json::Value;
+
+#[path = "../../metrics/tests/common/peer.rs"]
+mod peer;
+use peer::{free_ports, get, Peer};
+
+fn start_receiver() -> (Peer, PathBuf) {
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/otlp_trace_receiver.py");
+    let mut out = PathBuf::new();
+    let peer = Peer::spawn(
+        "otlp-trace-receiver",
+        Duration::from_secs(20),
+        |port| get(port, "/").map(|r| r.0) == Some(200),
+        |port, dir| {
+            out = dir.join("spans.jsonl");
+            let mut command = Command::new("python3");
+            command.arg(&script).arg(port.to_string()).arg(&out);
+            command
+        },
+    );
+    (peer, out)
+}
+
+fn start_rotel(grpc: u16, http: u16, forward_to: u16) -> Peer {
+    let rotel = Command::new("python3")
+        .args([
+            "-c",
+            "import rotel, os; print(os.path.join(os.path.dirname(rotel.__file__), 'rotel-agent'))",
+        ])
+        .output()
+        .expect("python3 with PyPI rotel");
+    let agent = String::from_utf8_lossy(&rotel.stdout).trim().to_owned();
+    assert!(
+        !agent.is_empty(),
+        "PyPI rotel is required (scripts/test installs it)"
+    );
+    Peer::spawn_on(
+        grpc,
+        "rotel-traces",
+        Duration::from_secs(30),
+        |port| {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && TcpStream::connect(("127.0.0.1", http)).is_ok()
+        },
+        |port, _| {
+            let mut command = Command::new(&agent);
+            command.args([
+                "start",
+                "--otlp-grpc-endpoint",
+                &format!("127.0.0.1:{port}"),
+                "--otlp-http-endpoint",
+                &format!("127.0.0.1:{http}"),
+                "--exporter",
+                "otlp",
+                "--otlp-exporter-endpoint",
+                &format!("http://127.0.0.1:{forward_to}"),
+                "--otlp-exporter-protocol",
+                "http",
+                "--batch-timeout",
+                "100ms",
+            ]);
+            command
+        },
+    )
+}
+
+fn spans(out: &PathBuf, want: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got: Vec<Value> = std::fs::read_to_string(out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        if got.len() >= want {
+            return got;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of {want} spans arrived: {got:#?}",
+            got.len()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A server span with an endpoint span inside that fails.
+fn make_spans(tracing: &Tracing) {
+    let tracer = tracing.tracer("kit-test");
+    let mut server = tracer
+        .span_builder("POST /sum")
+        .with_kind(SpanKind::Server)
+        .with_attributes([KeyValue::new("http.request.method", "POST")])
+        .start(&tracer);
+    server.set_attribute(KeyValue::new("http.response.status_code", 500));
+    let cx = opentelemetry::Context::current_with_span(server);
+    let mut endpoint = tracer.start_with_context("sum", &cx);
+    endpoint.set_attribute(KeyValue::new("addsvc.a", 1));
+    endpoint.add_event("overflow", vec![]);
+    endpoint.set_status(Status::error("integer overflow"));
+    endpoint.end();
+    cx.span().end();
+}
+
+fn check(spans: &[Value], service: &str) {
+    let by_name = |n: &str| {
+        spans
+            .iter()
+            .find(|s| s["name"] == n)
+            .unwrap_or_else(|| panic!("no {n}: {spans:#?}"))
+    };
+    let (server, endpoint) = (by_name("POST /sum"), by_name("sum"));
+    assert_eq!(server["kind"], "SPAN_KIND_SERVER");
+    assert_eq!(endpoint["kind"], "SPAN_KIND_INTERNAL");
+    assert_eq!(server["parent_span_id"], "");
+    assert_eq!(endpoint["parent_span_id"], server["span_id"]);
+    assert_eq!(endpoint["trace_id"], server["trace_id"]);
+    assert_eq!(server["attributes"]["http.request.method"], "POST");
+    assert_eq!(server["attributes"]["http.response.status_code"], "500");
+    assert_eq!(endpoint["attributes"]["addsvc.a"], "1");
+    assert_eq!(endpoint["events"], serde_json::json!(["overflow"]));
+    assert_eq!(endpoint["status"], "STATUS_CODE_ERROR");
+    assert_eq!(endpoint["status_message"], "integer overflow");
+    assert_eq!(endpoint["resource"]["service.name"], service);
+    assert_eq!(endpoint["scope"], "kit-test");
+}
+
+#[test]
+fn real_peer_otlp_grpc_and_http_spans_arrive_through_rotel() {
+    for scheme in ["otlp", "otlp+http"] {
+        let (receiver, out) = start_receiver();
+        let [grpc, http] = free_ports();
+        let _rotel = start_rotel(grpc, http, receiver.port);
+        let port = if scheme == "otlp" { grpc } else { http };
+        let config: TracingConfig =
+            format!("{scheme}://127.0.0.1:{port}?service=addsvc-{scheme}&sampler=always_on")
+                .parse()
+                .unwrap();
+        let tracing = Tracing::start(&config).unwrap();
+        make_spans(&tracing);
+        assert!(
+            tracing.shutdown(Duration::from_secs(10)),
+            "{scheme}: {:?}",
+            tracing.stats()
+        );
+        check(&spans(&out, 2), &format!("addsvc-{scheme}"));
+    }
+}
+
+#[tokio::test]
+async fn real_peer_otlp_inside_a_tokio_runtime_works_the_same() {
+    let (receiver, out) = start_receiver();
+    let [grpc, http] = free_ports();
+    let _rotel = start_rotel(grpc, http, receiver.port);
+    let config: TracingConfig = format!("otlp://127.0.0.1:{grpc}?service=in-tokio")
+        .parse()
+        .unwrap();
+    let tracing = Tracing::start(&config).unwrap();
+    make_spans(&tracing);
+    assert!(tracing.shutdown(Duration::from_secs(10)));
+    check(&spans(&out, 2), "in-tokio");
+    drop(tracing);
+}
+
+#[test]
+fn an_endpoint_that_is_down_costs_the_caller_nothing_and_shutdown_keeps_its_deadline() {
+    for scheme in ["otlp", "otlp+http"] {
+        let [port] = free_ports();
+        let config: TracingConfig =
+            format!("{scheme}://127.0.0.1:{port}?timeout=500ms&sampler=always_on")
+                .parse()
+                .unwrap();
+        let tracing = Tracing::start(&config).unwrap();
+        let tracer = tracing.tracer("kit-test");
+        let started = Instant::now();
+        for _ in 0..10_000 {
+            tracer.in_span("work", |_| {});
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{scheme}: {:?}",
+            started.elapsed()
+        );
+        let started = Instant::now();
+        tracing.shutdown(Duration::from_secs(2));
+        assert!(
+            started.elapsed() < Duration::from_millis(2500),
+            "{scheme}: shutdown took {:?}",
+            started.elapsed()
+        );
+        let stats = tracing.stats();
+        // Every span is accounted for: the queue holds 2048, the rest is
+        // counted as dropped, and failed exports drop theirs too.
+        assert_eq!(stats.exported, 0, "{scheme}: {stats:?}");
+        assert!(
+            stats.dropped >= 10_000 - kit_tracing::QUEUE_CAPACITY as u64,
+            "{scheme}: {stats:?}"
+        );
+    }
+}
