@@ -1,6 +1,7 @@
 //! kit-tracing: Go kit's tracing, on OpenTelemetry.
 //!
-//! So far: [`logs`] — kit-log valuers for the current trace and span ids,
+//! So far: [`layer`] — Go kit's `TraceEndpoint` for any tower service —
+//! [`logs`] — kit-log valuers for the current trace and span ids,
 //! and helpers that carry the context across spawns — [`config`] — the exporter, sampler and propagators from
 //! `KIT_TRACING` and the `OTEL_*` variables, validated by kit — and
 //! [`propagation`] — kit's own strict parsers for W3C Trace
@@ -32,6 +33,7 @@
 
 pub mod config;
 mod export;
+pub mod layer;
 pub mod logs;
 pub mod propagation;
 mod start;

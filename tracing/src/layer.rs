@@ -1,0 +1,304 @@
+//! Go kit's `TraceEndpoint` for any tower [`Service`]: a span per call,
+//! named statically or from the request, with your attributes; the
+//! service runs inside it (so spans it makes, and log lines with
+//! [`trace_id`](crate::logs::trace_id), belong to it). An `Err` marks the
+//! span as an error and records the error; an outcome closure can mark a
+//! response as a business error (attribute `kit.outcome =
+//! "business_error"` and an event) without marking a transport failure.
+//!
+//! ```
+//! use std::convert::Infallible;
+//! use opentelemetry::KeyValue;
+//! use tower::{service_fn, Layer, ServiceExt};
+//! use kit_tracing::layer::EndpointLayer;
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
+//! let sum = service_fn(|(a, b): (i64, i64)| async move {
+//!     Ok::<_, Infallible>(a.checked_add(b))
+//! });
+//! let traced = EndpointLayer::new(tracing.tracer("addsvc"), "sum")
+//!     .attributes([KeyValue::new("addsvc.method", "sum")])
+//!     .business_error(|v: &Option<i64>| v.is_none().then(|| "integer overflow".to_string()))
+//!     .layer(sum);
+//! assert_eq!(traced.oneshot((1, 2)).await.unwrap(), Some(3));
+//! # });
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+
+use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
+use opentelemetry::{Context, KeyValue};
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+
+/// How a call's span is named.
+pub trait SpanName<Req>: Send + Sync {
+    /// The name for `request`.
+    fn name(&self, request: &Req) -> Cow<'static, str>;
+}
+
+/// One name for every call.
+#[derive(Clone, Debug)]
+pub struct StaticName(Cow<'static, str>);
+
+impl<Req> SpanName<Req> for StaticName {
+    fn name(&self, _: &Req) -> Cow<'static, str> {
+        self.0.clone()
+    }
+}
+
+/// A name computed from the request.
+#[derive(Clone)]
+pub struct NameFrom<F>(F);
+
+impl<F> fmt::Debug for NameFrom<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NameFrom(..)")
+    }
+}
+
+impl<Req, F: Fn(&Req) -> String + Send + Sync> SpanName<Req> for NameFrom<F> {
+    fn name(&self, request: &Req) -> Cow<'static, str> {
+        Cow::Owned((self.0)(request))
+    }
+}
+
+/// Whether a response is a business error (`Some(reason)`).
+pub trait Outcome<Resp>: Send + Sync {
+    /// `Some(reason)` when `response` is a business error.
+    fn business_error(&self, response: &Resp) -> Option<String>;
+}
+
+/// Every response is a success.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoBusinessErrors;
+
+impl<Resp> Outcome<Resp> for NoBusinessErrors {
+    fn business_error(&self, _: &Resp) -> Option<String> {
+        None
+    }
+}
+
+/// A closure deciding business errors.
+#[derive(Clone)]
+pub struct BusinessErrorFn<F>(F);
+
+impl<F> fmt::Debug for BusinessErrorFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BusinessErrorFn(..)")
+    }
+}
+
+impl<Resp, F: Fn(&Resp) -> Option<String> + Send + Sync> Outcome<Resp> for BusinessErrorFn<F> {
+    fn business_error(&self, response: &Resp) -> Option<String> {
+        (self.0)(response)
+    }
+}
+
+/// The layer; see the [module docs](self).
+pub struct EndpointLayer<T, N = StaticName, O = NoBusinessErrors> {
+    tracer: T,
+    name: Arc<N>,
+    attributes: Arc<[KeyValue]>,
+    outcome: Arc<O>,
+}
+
+impl<T: Clone, N, O> Clone for EndpointLayer<T, N, O> {
+    fn clone(&self) -> Self {
+        EndpointLayer {
+            tracer: self.tracer.clone(),
+            name: self.name.clone(),
+            attributes: self.attributes.clone(),
+            outcome: self.outcome.clone(),
+        }
+    }
+}
+
+impl<T, N, O> fmt::Debug for EndpointLayer<T, N, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointLayer")
+            .field("attributes", &self.attributes)
+            .finish()
+    }
+}
+
+impl<T> EndpointLayer<T> {
+    /// Spans named `name`, made with `tracer`.
+    pub fn new(tracer: T, name: impl Into<Cow<'static, str>>) -> Self {
+        EndpointLayer {
+            tracer,
+            name: Arc::new(StaticName(name.into())),
+            attributes: Arc::new([]),
+            outcome: Arc::new(NoBusinessErrors),
+        }
+    }
+}
+
+impl<T, N, O> EndpointLayer<T, N, O> {
+    /// Names each span from its request instead.
+    pub fn name_from<F>(self, f: F) -> EndpointLayer<T, NameFrom<F>, O> {
+        EndpointLayer {
+            tracer: self.tracer,
+            name: Arc::new(NameFrom(f)),
+            attributes: self.attributes,
+            outcome: self.outcome,
+        }
+    }
+
+    /// Attributes every span gets.
+    pub fn attributes(self, attributes: impl IntoIterator<Item = KeyValue>) -> Self {
+        EndpointLayer {
+            attributes: attributes.into_iter().collect(),
+            ..self
+        }
+    }
+
+    /// Marks responses for which `f` returns `Some(reason)` as business
+    /// errors.
+    pub fn business_error<F>(self, f: F) -> EndpointLayer<T, N, BusinessErrorFn<F>> {
+        EndpointLayer {
+            tracer: self.tracer,
+            name: self.name,
+            attributes: self.attributes,
+            outcome: Arc::new(BusinessErrorFn(f)),
+        }
+    }
+}
+
+impl<S, T: Clone, N, O> Layer<S> for EndpointLayer<T, N, O> {
+    type Service = EndpointService<S, T, N, O>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        EndpointService {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// A service traced by [`EndpointLayer`].
+pub struct EndpointService<S, T, N, O> {
+    inner: S,
+    layer: EndpointLayer<T, N, O>,
+}
+
+impl<S: Clone, T: Clone, N, O> Clone for EndpointService<S, T, N, O> {
+    fn clone(&self) -> Self {
+        EndpointService {
+            inner: self.inner.clone(),
+            layer: self.layer.clone(),
+        }
+    }
+}
+
+impl<S: fmt::Debug, T, N, O> fmt::Debug for EndpointService<S, T, N, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointService")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl<S, T, N, O, Req> Service<Req> for EndpointService<S, T, N, O>
+where
+    S: Service<Req>,
+    S::Error: fmt::Display,
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+    N: SpanName<Req>,
+    O: Outcome<S::Response> + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = EndpointFuture<S::Future, O>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Req) -> Self::Future {
+        let parent = Context::current();
+        let span = self
+            .layer
+            .tracer
+            .span_builder(self.layer.name.name(&request))
+            .with_kind(SpanKind::Internal)
+            .with_attributes(self.layer.attributes.iter().cloned())
+            .start_with_context(&self.layer.tracer, &parent);
+        let cx = parent.with_span(span);
+        let future = {
+            let _inside = cx.clone().attach();
+            self.inner.call(request)
+        };
+        EndpointFuture {
+            inner: future,
+            cx: Some(cx),
+            outcome: self.layer.outcome.clone(),
+        }
+    }
+}
+
+pin_project! {
+    /// The future of an [`EndpointService`] call: polls the service inside
+    /// the span and ends the span with the result.
+    pub struct EndpointFuture<F, O> {
+        #[pin]
+        inner: F,
+        cx: Option<Context>,
+        outcome: Arc<O>,
+    }
+}
+
+impl<F, O> fmt::Debug for EndpointFuture<F, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EndpointFuture")
+    }
+}
+
+impl<F, O, R, E> Future for EndpointFuture<F, O>
+where
+    F: Future<Output = Result<R, E>>,
+    E: fmt::Display,
+    O: Outcome<R>,
+{
+    type Output = Result<R, E>;
+
+    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = {
+            let _inside = this.cx.as_ref().map(|cx| cx.clone().attach());
+            match this.inner.poll(task) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(result) => result,
+            }
+        };
+        if let Some(cx) = this.cx.take() {
+            let span = cx.span();
+            match &result {
+                Ok(response) => {
+                    if let Some(reason) = this.outcome.business_error(response) {
+                        span.set_attribute(KeyValue::new("kit.outcome", "business_error"));
+                        span.add_event("business_error", vec![KeyValue::new("reason", reason)]);
+                    }
+                }
+                Err(error) => {
+                    let message = error.to_string();
+                    span.add_event(
+                        "exception",
+                        vec![KeyValue::new("exception.message", message.clone())],
+                    );
+                    span.set_status(Status::error(message));
+                }
+            }
+            span.end();
+        }
+        Poll::Ready(result)
+    }
+}
