@@ -102,9 +102,26 @@ impl<Resp, F: Fn(&Resp) -> Option<String> + Send + Sync> Outcome<Resp> for Busin
     }
 }
 
+/// When the layer may skip making a span because the sampler's answer is
+/// known in advance (set by [`Tracing::endpoint_layer`](crate::Tracing::endpoint_layer),
+/// which knows the sampler).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Shortcut {
+    /// Always ask the SDK.
+    #[default]
+    Never,
+    /// The sampler follows the parent: under a parent that is not sampled
+    /// the call runs in the parent's context, with no span of its own.
+    UnsampledParent,
+    /// Nothing is ever sampled: no span, the call runs in the caller's
+    /// context.
+    Always,
+}
+
 /// The layer; see the [module docs](self).
 pub struct EndpointLayer<T, N = StaticName, O = NoBusinessErrors> {
     tracer: T,
+    shortcut: Shortcut,
     name: Arc<N>,
     attributes: Arc<[KeyValue]>,
     outcome: Arc<O>,
@@ -114,6 +131,7 @@ impl<T: Clone, N, O> Clone for EndpointLayer<T, N, O> {
     fn clone(&self) -> Self {
         EndpointLayer {
             tracer: self.tracer.clone(),
+            shortcut: self.shortcut,
             name: self.name.clone(),
             attributes: self.attributes.clone(),
             outcome: self.outcome.clone(),
@@ -134,6 +152,7 @@ impl<T> EndpointLayer<T> {
     pub fn new(tracer: T, name: impl Into<Cow<'static, str>>) -> Self {
         EndpointLayer {
             tracer,
+            shortcut: Shortcut::Never,
             name: Arc::new(StaticName(name.into())),
             attributes: Arc::new([]),
             outcome: Arc::new(NoBusinessErrors),
@@ -142,10 +161,15 @@ impl<T> EndpointLayer<T> {
 }
 
 impl<T, N, O> EndpointLayer<T, N, O> {
+    pub(crate) fn shortcut(self, shortcut: Shortcut) -> Self {
+        EndpointLayer { shortcut, ..self }
+    }
+
     /// Names each span from its request instead.
     pub fn name_from<F>(self, f: F) -> EndpointLayer<T, NameFrom<F>, O> {
         EndpointLayer {
             tracer: self.tracer,
+            shortcut: self.shortcut,
             name: Arc::new(NameFrom(f)),
             attributes: self.attributes,
             outcome: self.outcome,
@@ -165,6 +189,7 @@ impl<T, N, O> EndpointLayer<T, N, O> {
     pub fn business_error<F>(self, f: F) -> EndpointLayer<T, N, BusinessErrorFn<F>> {
         EndpointLayer {
             tracer: self.tracer,
+            shortcut: self.shortcut,
             name: self.name,
             attributes: self.attributes,
             outcome: Arc::new(BusinessErrorFn(f)),
@@ -224,6 +249,25 @@ where
     }
 
     fn call(&mut self, request: Req) -> Self::Future {
+        let skip = match self.layer.shortcut {
+            Shortcut::Never => false,
+            Shortcut::Always => true,
+            Shortcut::UnsampledParent => {
+                let parent = Context::current();
+                let parent = parent.span();
+                let parent = parent.span_context();
+                parent.is_valid() && !parent.is_sampled()
+            }
+        };
+        if skip {
+            // The sampler's answer is known: no span; the call runs in the
+            // caller's context, which the caller keeps current.
+            return EndpointFuture {
+                inner: self.inner.call(request),
+                cx: None,
+                outcome: self.layer.outcome.clone(),
+            };
+        }
         let parent = Context::current();
         let span = self
             .layer

@@ -12,6 +12,7 @@ use opentelemetry_sdk::Resource;
 
 use crate::config::{ConfigError, Exporter, Protocol, Sampler, TracingConfig};
 use crate::export::{ExportStats, KitProcessor, StatsHandle};
+use crate::layer::{EndpointLayer, Shortcut};
 use crate::propagation::Propagators;
 use crate::stdout::StdoutExporter;
 
@@ -73,6 +74,7 @@ fn sdk_sampler(sampler: Sampler) -> SdkSampler {
 /// ```
 pub struct Tracing {
     provider: SdkTracerProvider,
+    sampler: Sampler,
     propagators: Propagators,
     stats: Option<StatsHandle>,
 }
@@ -162,6 +164,7 @@ impl Tracing {
         }
         Ok(Tracing {
             provider: builder.build(),
+            sampler: config.sampler,
             propagators: Propagators::new(&config.propagators),
             stats,
         })
@@ -175,6 +178,38 @@ impl Tracing {
     /// A tracer for `scope` (the library or component making spans).
     pub fn tracer(&self, scope: &'static str) -> SdkTracer {
         self.provider.tracer(scope)
+    }
+
+    /// An [`EndpointLayer`] on this tracing's tracer that knows the
+    /// sampler: with `always_off` it makes no span at all, and with a
+    /// parent-based sampler under a parent that is not sampled it runs the
+    /// call in the parent's context — the SDK would only make a span that
+    /// records nothing (`T2_unsampled`).
+    ///
+    /// ```
+    /// use tower::{service_fn, Layer, ServiceExt};
+    ///
+    /// use kit_tracing::{config::Sampler, Tracing, TracingConfig};
+    ///
+    /// let config = TracingConfig { sampler: Sampler::AlwaysOff, ..Default::default() };
+    /// let tracing = Tracing::start(&config).unwrap();
+    /// let svc = tracing.endpoint_layer("sum").layer(service_fn(|x: u8| async move { Ok::<_, String>(x) }));
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// assert_eq!(svc.oneshot(1).await, Ok(1));
+    /// # });
+    /// ```
+    pub fn endpoint_layer(
+        &self,
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> EndpointLayer<SdkTracer> {
+        let shortcut = match self.sampler {
+            Sampler::AlwaysOff => Shortcut::Always,
+            Sampler::ParentBasedAlwaysOn
+            | Sampler::ParentBasedAlwaysOff
+            | Sampler::ParentBasedTraceIdRatio(_) => Shortcut::UnsampledParent,
+            Sampler::AlwaysOn | Sampler::TraceIdRatio(_) => Shortcut::Never,
+        };
+        EndpointLayer::new(self.tracer("kit-tracing"), name).shortcut(shortcut)
     }
 
     /// The configured propagators, in order.

@@ -103,3 +103,56 @@ async fn names_from_the_request_and_spans_made_inside_are_children() {
     let inside = spans.iter().find(|s| s.name == "inside").unwrap();
     assert_eq!(inside.parent_span_id, endpoint.span_context.span_id());
 }
+
+/// The span context the service sees, under a remote parent sampled or not.
+async fn seen_under(
+    tracing: &kit_tracing::Tracing,
+    sampled: bool,
+) -> (opentelemetry::trace::SpanId, bool) {
+    use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+    let parent = SpanContext::new(
+        TraceId::from(7u128),
+        SpanId::from(9u64),
+        if sampled {
+            TraceFlags::SAMPLED
+        } else {
+            TraceFlags::NOT_SAMPLED
+        },
+        true,
+        TraceState::default(),
+    );
+    let service = service_fn(|_: ()| async {
+        let cx = opentelemetry::Context::current();
+        let span = cx.span().span_context().clone();
+        Ok::<_, Infallible>((span.span_id(), span.is_sampled()))
+    });
+    let traced = tracing.endpoint_layer("call").layer(service);
+    let cx = opentelemetry::Context::new().with_remote_span_context(parent);
+    traced.oneshot(()).with_context(cx).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_layer_from_tracing_skips_spans_the_sampler_would_not_record() {
+    use kit_tracing::config::Sampler;
+    use kit_tracing::{Tracing, TracingConfig};
+    let parent = opentelemetry::trace::SpanId::from(9u64);
+    let parent_based = Tracing::start(&TracingConfig::default()).unwrap();
+    // Sampled parent: a span of its own; unsampled parent: the parent's context.
+    let (id, sampled) = seen_under(&parent_based, true).await;
+    assert!(id != parent && sampled);
+    assert_eq!(seen_under(&parent_based, false).await, (parent, false));
+    let off = Tracing::start(&TracingConfig {
+        sampler: Sampler::AlwaysOff,
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(seen_under(&off, true).await, (parent, true));
+    // Always on: the SDK is asked every time.
+    let on = Tracing::start(&TracingConfig {
+        sampler: Sampler::AlwaysOn,
+        ..Default::default()
+    })
+    .unwrap();
+    let (id, sampled) = seen_under(&on, false).await;
+    assert!(id != parent && sampled);
+}
