@@ -746,3 +746,91 @@ mod tests {
         assert_eq!(c.exporter, Exporter::None);
     }
 }
+
+/// The serde form's fields (a table in TOML, an object in JSON).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    exporter: Option<String>,
+    service: Option<String>,
+    sampler: Option<String>,
+    sampler_arg: Option<f64>,
+    propagators: Option<Propagation>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Propagation {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl<'de> serde::Deserialize<'de> for TracingConfig {
+    /// The URL form as a string, or fields: `exporter` (a URL), `service`,
+    /// `sampler`, `sampler_arg`, `propagators` (a list or a
+    /// comma-separated string); each validated as the variables are.
+    ///
+    /// ```
+    /// use kit_tracing::config::{Sampler, TracingConfig};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Settings { tracing: TracingConfig }
+    ///
+    /// let s: Settings = toml::from_str(r#"
+    ///     [tracing]
+    ///     exporter = "otlp://127.0.0.1:4317"
+    ///     service = "addsvc"
+    ///     sampler = "parentbased_traceidratio"
+    ///     sampler_arg = 0.5
+    ///     propagators = ["tracecontext", "b3"]
+    /// "#).unwrap();
+    /// assert_eq!(s.tracing.sampler, Sampler::ParentBasedTraceIdRatio(0.5));
+    /// assert_eq!(s.tracing.service_name, "addsvc");
+    /// ```
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Result<TracingConfig, Fields>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a tracing URL (\"otlp://127.0.0.1:4317\") or a table of tracing settings",
+                )
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+                v.parse().map(Ok).map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                use serde::Deserialize;
+                Fields::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Err)
+            }
+        }
+        let fields = match deserializer.deserialize_any(Visitor)? {
+            Ok(config) => return Ok(config),
+            Err(fields) => fields,
+        };
+        let mut config: TracingConfig = match &fields.exporter {
+            Some(url) => url.parse().map_err(D::Error::custom)?,
+            None => TracingConfig::default(),
+        };
+        if let Some(service) = fields.service {
+            config.service_name = service;
+        }
+        if let Some(name) = &fields.sampler {
+            let arg = fields.sampler_arg.map(|a| a.to_string());
+            config.sampler = sampler("sampler", name, arg.as_deref().map(|a| ("sampler_arg", a)))
+                .map_err(D::Error::custom)?;
+        }
+        if let Some(p) = fields.propagators {
+            let text = match p {
+                Propagation::Text(t) => t,
+                Propagation::List(l) => l.join(","),
+            };
+            config.propagators = propagators("propagators", &text).map_err(D::Error::custom)?;
+        }
+        Ok(config)
+    }
+}

@@ -60,3 +60,33 @@ impl SpanExporter for StdoutExporter {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::trace::{Span as _, SpanKind, Status, Tracer, TracerProvider};
+    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+
+    #[test]
+    fn one_readable_line_per_span() {
+        let exporter = InMemorySpanExporter::default();
+        let provider = SdkTracerProvider::builder()
+            .with_simple_exporter(exporter.clone())
+            .build();
+        let tracer = provider.tracer("t");
+        let mut span = tracer
+            .span_builder("sum")
+            .with_kind(SpanKind::Server)
+            .start(&tracer);
+        span.set_attribute(opentelemetry::KeyValue::new("a", 1));
+        span.set_status(Status::error("overflow"));
+        span.end();
+        let spans = exporter.get_finished_spans().unwrap();
+        let line = super::line(&spans[0]);
+        assert!(line.starts_with("span \"sum\" trace="), "{line}");
+        assert!(line.contains(" parent=- kind=server "), "{line}");
+        assert!(
+            line.ends_with(" status=error(\"overflow\") a=\"1\""),
+            "{line}"
+        );
+    }
+}

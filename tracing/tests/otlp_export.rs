@@ -215,3 +215,43 @@ fn an_endpoint_that_is_down_costs_the_caller_nothing_and_shutdown_keeps_its_dead
         );
     }
 }
+
+#[test]
+fn an_endpoint_that_accepts_and_never_answers_holds_nothing_past_its_bounds() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    for scheme in ["otlp", "otlp+http"] {
+        let config: TracingConfig =
+            format!("{scheme}://127.0.0.1:{port}?timeout=500ms&sampler=always_on")
+                .parse()
+                .unwrap();
+        let tracing = Tracing::start(&config).unwrap();
+        let tracer = tracing.tracer("kit-test");
+        let started = Instant::now();
+        for _ in 0..3_000 {
+            tracer.in_span("work", |_| {});
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{scheme}: {:?}",
+            started.elapsed()
+        );
+        let started = Instant::now();
+        tracing.shutdown(Duration::from_secs(2));
+        assert!(
+            started.elapsed() < Duration::from_millis(2500),
+            "{scheme}: shutdown took {:?}",
+            started.elapsed()
+        );
+        let stats = tracing.stats();
+        assert_eq!(stats.exported, 0, "{scheme}: {stats:?}");
+        assert!(
+            stats.failed >= 1 && stats.dropped >= 1,
+            "{scheme}: {stats:?}"
+        );
+    }
+}
