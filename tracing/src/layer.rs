@@ -32,7 +32,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
-use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
+use opentelemetry::trace::{Status, TraceContextExt, Tracer};
 use opentelemetry::{Context, KeyValue};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
@@ -268,15 +268,16 @@ where
                 outcome: self.layer.outcome.clone(),
             };
         }
-        let parent = Context::current();
-        let span = self
-            .layer
-            .tracer
-            .span_builder(self.layer.name.name(&request))
-            .with_kind(SpanKind::Internal)
-            .with_attributes(self.layer.attributes.iter().cloned())
-            .start_with_context(&self.layer.tracer, &parent);
-        let cx = parent.with_span(span);
+        // Read the caller's context in place (no clone of it) and make the
+        // span a child of it; an INTERNAL span is the builder's default.
+        let layer = &self.layer;
+        let cx = Context::map_current(|parent| {
+            let mut builder = layer.tracer.span_builder(layer.name.name(&request));
+            if !layer.attributes.is_empty() {
+                builder = builder.with_attributes(layer.attributes.iter().cloned());
+            }
+            parent.with_span(builder.start_with_context(&layer.tracer, parent))
+        });
         let future = {
             let _inside = cx.clone().attach();
             self.inner.call(request)
