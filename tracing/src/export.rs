@@ -21,7 +21,10 @@ use opentelemetry_sdk::Resource;
 pub const QUEUE_CAPACITY: usize = 2048;
 /// Spans per export at most.
 const MAX_BATCH: usize = 512;
-/// How long a span may wait before its batch goes.
+/// How long a span may wait before its batch goes, and how long the
+/// thread waits after a failed export before it tries again (a dead
+/// endpoint is not retried in a busy loop; meanwhile spans that do not fit
+/// the queue are dropped and counted).
 const INTERVAL: Duration = Duration::from_millis(500);
 
 /// Counts of the exporter thread.
@@ -60,6 +63,10 @@ impl Shared {
     }
 
     /// Asks for a flush (and a stop) and waits for it until `deadline`.
+    /// A stop that misses its deadline counts the spans still queued as
+    /// dropped (the batch being exported is counted by the thread when its
+    /// export ends, within the export timeout), so every span ends up
+    /// either exported or dropped.
     fn flush(&self, stop: bool, deadline: Instant) -> bool {
         let mut state = self.lock();
         state.requested += 1;
@@ -68,6 +75,11 @@ impl Shared {
         self.wake.notify_all();
         while state.served < target {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                if stop {
+                    let left_behind = state.spans.len() as u64;
+                    state.spans.clear();
+                    self.dropped.fetch_add(left_behind, Ordering::Relaxed);
+                }
                 return false;
             };
             state = self
@@ -154,11 +166,12 @@ impl KitProcessor {
                 exporter.set_resource(&resource);
                 let _ = ready_tx.send(Ok(()));
                 let mut next = Instant::now() + INTERVAL;
+                let mut backing_off = false;
                 loop {
                     let mut state = worker.lock();
                     while !state.stop
                         && state.requested == state.served
-                        && state.spans.len() < MAX_BATCH
+                        && (backing_off || state.spans.len() < MAX_BATCH)
                         && Instant::now() < next
                     {
                         let left = next.saturating_duration_since(Instant::now());
@@ -172,6 +185,7 @@ impl KitProcessor {
                     let flushing = target != state.served || stop;
                     drop(state);
                     // Export batch after batch; when flushing, until empty.
+                    backing_off = false;
                     loop {
                         let batch: Vec<SpanData> = {
                             let mut state = worker.lock();
@@ -192,6 +206,7 @@ impl KitProcessor {
                             _ => {
                                 worker.failed.fetch_add(1, Ordering::Relaxed);
                                 worker.dropped.fetch_add(n, Ordering::Relaxed);
+                                backing_off = true;
                             }
                         }
                         if !flushing {

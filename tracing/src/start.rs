@@ -61,6 +61,19 @@ fn sdk_sampler(sampler: Sampler) -> SdkSampler {
     }
 }
 
+/// The resource `config` describes: its service name and attributes.
+fn resource(config: &TracingConfig) -> Resource {
+    Resource::builder_empty()
+        .with_service_name(config.service_name.clone())
+        .with_attributes(
+            config
+                .resource
+                .iter()
+                .map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
+        )
+        .build()
+}
+
 /// Running tracing: make tracers from it, propagate with its
 /// propagators, shut it down at the end of `main`.
 ///
@@ -92,15 +105,7 @@ impl Tracing {
     /// Starts what `config` says. Works the same inside and outside a
     /// tokio runtime: the exporter runs on kit's own thread and runtime.
     pub fn start(config: &TracingConfig) -> Result<Tracing, StartError> {
-        let resource = Resource::builder_empty()
-            .with_service_name(config.service_name.clone())
-            .with_attributes(
-                config
-                    .resource
-                    .iter()
-                    .map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
-            )
-            .build();
+        let resource = resource(config);
         let mut builder = SdkTracerProvider::builder()
             .with_sampler(sdk_sampler(config.sampler))
             .with_resource(resource.clone());
@@ -167,6 +172,51 @@ impl Tracing {
             sampler: config.sampler,
             propagators: Propagators::new(&config.propagators),
             stats,
+        })
+    }
+
+    /// Starts what `config` says, exporting with `exporter` — any
+    /// OpenTelemetry [`SpanExporter`](opentelemetry_sdk::trace::SpanExporter),
+    /// run on kit's exporter thread with its bounded queue, drop counts and
+    /// shutdown deadline — instead of the exporter `config` names.
+    ///
+    /// ```
+    /// use opentelemetry::trace::Tracer;
+    /// use opentelemetry_sdk::trace::InMemorySpanExporter;
+    ///
+    /// use kit_tracing::{config::Sampler, TracingConfig};
+    ///
+    /// let spans = InMemorySpanExporter::default();
+    /// let config = TracingConfig { sampler: Sampler::AlwaysOn, ..Default::default() };
+    /// let tracing = kit_tracing::Tracing::start_with_exporter(&config, spans.clone()).unwrap();
+    /// tracing.tracer("addsvc").in_span("sum", |_| {});
+    /// assert!(tracing.shutdown(std::time::Duration::from_secs(1)));
+    /// assert_eq!(spans.get_finished_spans().unwrap()[0].name, "sum");
+    /// assert_eq!(tracing.stats().exported, 1);
+    /// ```
+    pub fn start_with_exporter<E>(
+        config: &TracingConfig,
+        exporter: E,
+    ) -> Result<Tracing, StartError>
+    where
+        E: opentelemetry_sdk::trace::SpanExporter + 'static,
+    {
+        let resource = resource(config);
+        let (processor, handle) = KitProcessor::start(
+            move || Ok(exporter),
+            resource.clone(),
+            Duration::from_secs(5),
+        )
+        .map_err(StartError::Exporter)?;
+        Ok(Tracing {
+            provider: SdkTracerProvider::builder()
+                .with_sampler(sdk_sampler(config.sampler))
+                .with_resource(resource)
+                .with_span_processor(processor)
+                .build(),
+            sampler: config.sampler,
+            propagators: Propagators::new(&config.propagators),
+            stats: Some(handle),
         })
     }
 

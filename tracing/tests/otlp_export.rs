@@ -255,3 +255,43 @@ fn an_endpoint_that_accepts_and_never_answers_holds_nothing_past_its_bounds() {
         );
     }
 }
+
+#[test]
+fn real_peer_otlp_spans_made_once_the_collector_is_up_arrive_without_a_restart_of_the_application()
+{
+    for scheme in ["otlp", "otlp+http"] {
+        let [grpc, http] = free_ports();
+        let port = if scheme == "otlp" { grpc } else { http };
+        let config: TracingConfig = format!(
+            "{scheme}://127.0.0.1:{port}?service=late-{scheme}&sampler=always_on&timeout=1s"
+        )
+        .parse()
+        .unwrap();
+        let tracing = Tracing::start(&config).unwrap();
+        let tracer = tracing.tracer("kit-test");
+        // The collector is not there yet: these are lost, and counted.
+        for _ in 0..100 {
+            tracer.in_span("early", |_| {});
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while tracing.stats().dropped < 100 {
+            assert!(Instant::now() < deadline, "{scheme}: {:?}", tracing.stats());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let (receiver, out) = start_receiver();
+        let _rotel = start_rotel(grpc, http, receiver.port);
+        make_spans(&tracing);
+        assert!(
+            tracing.shutdown(Duration::from_secs(10)),
+            "{scheme}: {:?}",
+            tracing.stats()
+        );
+        check(&spans(&out, 2), &format!("late-{scheme}"));
+        let stats = tracing.stats();
+        assert_eq!(
+            (stats.exported, stats.dropped),
+            (2, 100),
+            "{scheme}: {stats:?}"
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! The span exporter with its endpoint down (nothing listens on its port)
+//! and with an endpoint that accepts connections and never answers: the
+//! application never waits on it — the p99 of a traced call stays within
+//! 2x of the same calls exported by kit's exporter thread to an exporter
+//! that accepts everything at once (same sampler, `always_on`) —
+//! memory stays bounded (the process grows by less than 50 MB over
+//! 1,000,000 spans) and every span is accounted for: exported + dropped
+//! equals the spans made, and shutdown keeps its deadline.
+//!
+//! The tests of this file run one at a time, so nothing else in this
+//! process moves its memory or competes for the two cores.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use kit_tracing::config::Sampler;
+use kit_tracing::{Tracing, TracingConfig};
+use opentelemetry::trace::{Span, Tracer};
+use opentelemetry::KeyValue;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{SdkTracer, SpanData, SpanExporter};
+
+#[path = "../../metrics/tests/common/peer.rs"]
+mod peer;
+use peer::free_port;
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The process' resident memory, in bytes.
+fn rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .unwrap()
+        .trim()
+        .trim_end_matches(" kB")
+        .trim()
+        .parse()
+        .unwrap();
+    kb * 1024
+}
+
+/// An endpoint that takes every span at once: the baseline.
+#[derive(Debug)]
+struct Discard;
+
+impl SpanExporter for Discard {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        drop(batch);
+        Ok(())
+    }
+}
+
+/// What the application does per call: a span with two attributes.
+fn call(tracer: &SdkTracer, i: u64) {
+    let mut span = tracer.start("sum");
+    span.set_attribute(KeyValue::new("addsvc.a", i as i64));
+    span.set_attribute(KeyValue::new("addsvc.outcome", "ok"));
+    span.end();
+}
+
+/// Nanoseconds per call of each batch of 1,000 calls.
+fn batch(tracer: &SdkTracer, round: u64) -> f64 {
+    let started = Instant::now();
+    for i in 0..1000 {
+        call(tracer, round * 1000 + i);
+    }
+    started.elapsed().as_nanos() as f64 / 1000.0
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn p99(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() * 99 / 100]
+}
+
+fn start(url: &str) -> Tracing {
+    Tracing::start(&url.parse::<TracingConfig>().unwrap()).unwrap()
+}
+
+/// Waits (up to `within`) until every one of `made` spans is counted as
+/// exported or dropped, and asserts it is — never more, never fewer.
+fn all_accounted_for(tracing: &Tracing, made: u64, within: Duration, what: &str) {
+    let deadline = Instant::now() + within;
+    loop {
+        let stats = tracing.stats();
+        let counted = stats.exported + stats.dropped;
+        assert!(counted <= made, "{what}: {stats:?} for {made} spans");
+        if counted == made {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: {stats:?} for {made} spans"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_endpoint_that_is_down_never_slows_the_caller_and_memory_stays_bounded() {
+    let _serial = serial();
+    let config = TracingConfig {
+        sampler: Sampler::AlwaysOn,
+        ..TracingConfig::default()
+    };
+    let baseline = Tracing::start_with_exporter(&config, Discard).unwrap();
+    let up = baseline.tracer("kit-test");
+    for scheme in ["otlp", "otlp+http"] {
+        let url = format!(
+            "{scheme}://127.0.0.1:{}?timeout=200ms&sampler=always_on",
+            free_port()
+        );
+        let tracing = start(&url);
+        let down = tracing.tracer("kit-test");
+
+        // Interleaved, so both see the same machine.
+        let (mut slow, mut fast) = (Vec::new(), Vec::new());
+        for round in 0..300 {
+            slow.push(batch(&down, round));
+            fast.push(batch(&up, round));
+        }
+        let (slow_median, fast_median) = (median(&mut slow), median(&mut fast));
+        let (slow, fast) = (p99(slow), p99(fast));
+        assert!(
+            slow <= 2.0 * fast,
+            "{url}: p99 {slow:.1} ns per call with the endpoint down, {fast:.1} ns with one that takes everything"
+        );
+
+        let before = rss();
+        for round in 0..1000 {
+            batch(&down, round);
+        }
+        let grown = rss().saturating_sub(before);
+        assert!(
+            grown < 50 * 1024 * 1024,
+            "{url}: grew {} MB over 1,000,000 spans",
+            grown / (1024 * 1024)
+        );
+
+        let started = Instant::now();
+        tracing.shutdown(Duration::from_secs(1));
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "{url}: shutdown took {:?}",
+            started.elapsed()
+        );
+        let made = 1_300_000;
+        all_accounted_for(&tracing, made, Duration::from_secs(1), &url);
+        let stats = tracing.stats();
+        assert_eq!(stats.exported, 0, "{url}: {stats:?}");
+        assert!(stats.failed > 0, "{url}: {stats:?}");
+        eprintln!(
+            "{url}: p99 {slow:.1} ns/call, median {slow_median:.1} (endpoint up: {fast:.1}, {fast_median:.1}), RSS +{} kB, {stats:?}",
+            grown / 1024
+        );
+    }
+    assert!(baseline.shutdown(Duration::from_secs(1)));
+    all_accounted_for(&baseline, 600_000, Duration::ZERO, "discard");
+}
+
+#[test]
+fn an_endpoint_that_never_answers_holds_neither_the_caller_nor_shutdown_and_loses_count_of_nothing()
+{
+    let _serial = serial();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    for scheme in ["otlp", "otlp+http"] {
+        let url = format!("{scheme}://127.0.0.1:{port}?timeout=300ms&sampler=always_on");
+        let tracing = start(&url);
+        let tracer = tracing.tracer("kit-test");
+        let mut worst = Duration::ZERO;
+        let made = 20_000u64;
+        for i in 0..made {
+            let started = Instant::now();
+            call(&tracer, i);
+            worst = worst.max(started.elapsed());
+            if i % 2_000 == 0 {
+                // Spread the calls over several export attempts.
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        // No call waits on an export: the slowest one is far below the
+        // export timeout.
+        assert!(
+            worst < Duration::from_millis(50),
+            "{url}: slowest call {worst:?}"
+        );
+        let started = Instant::now();
+        let finished = tracing.shutdown(Duration::from_millis(500));
+        assert!(
+            started.elapsed() < Duration::from_millis(1000),
+            "{url}: shutdown took {:?}",
+            started.elapsed()
+        );
+        // The batch in flight at the deadline is counted when its export
+        // times out.
+        all_accounted_for(&tracing, made, Duration::from_secs(2), &url);
+        let stats = tracing.stats();
+        assert_eq!(stats.exported, 0, "{url}: {stats:?}");
+        assert!(stats.failed >= 1, "{url}: {stats:?}");
+        eprintln!(
+            "{url}: slowest call {worst:?}, shutdown finished in time: {finished}, {stats:?}"
+        );
+    }
+}
