@@ -23,29 +23,9 @@ use kit_metrics::{MetricsConfig, Provider};
 #[path = "common/peer.rs"]
 mod peer;
 use peer::{free_port, free_udp_port};
-
-/// The tests of this file run one at a time: the memory and latency one
-/// must have the process and the cores to itself.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The process' resident memory, in bytes.
-fn rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .unwrap()
-        .trim()
-        .trim_end_matches(" kB")
-        .trim()
-        .parse()
-        .unwrap();
-    kb * 1024
-}
+#[path = "common/measure.rs"]
+mod measure;
+use measure::{percentile, rss, serial};
 
 /// What the application does per call: a labelled increment, a gauge, an
 /// observation.
@@ -83,11 +63,6 @@ fn batch(calls: &Calls, round: u64) -> f64 {
         calls.call(round * 1000 + i);
     }
     started.elapsed().as_nanos() as f64 / 1000.0
-}
-
-fn p99(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() * 99 / 100]
 }
 
 fn dead_backends() -> Vec<String> {
@@ -237,7 +212,7 @@ fn a_backend_that_is_down_never_slows_recording_and_memory_stays_bounded() {
             down.push(batch(&calls, round));
             none.push(batch(&discard, round));
         }
-        let (down, none) = (p99(down), p99(none));
+        let (down, none) = (percentile(&mut down, 0.99), percentile(&mut none, 0.99));
         assert!(
             down <= 2.0 * none,
             "{url}: p99 {down:.1} ns per call with the backend down, {none:.1} ns without"

@@ -10,7 +10,6 @@
 //! The tests of this file run one at a time, so nothing else in this
 //! process moves its memory or competes for the two cores.
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use kit_tracing::config::Sampler;
@@ -23,27 +22,9 @@ use opentelemetry_sdk::trace::{SdkTracer, SpanData, SpanExporter};
 #[path = "../../metrics/tests/common/peer.rs"]
 mod peer;
 use peer::free_port;
-
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The process' resident memory, in bytes.
-fn rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .unwrap()
-        .trim()
-        .trim_end_matches(" kB")
-        .trim()
-        .parse()
-        .unwrap();
-    kb * 1024
-}
+#[path = "../../metrics/tests/common/measure.rs"]
+mod measure;
+use measure::{percentile, rss, serial};
 
 /// An endpoint that takes every span at once: the baseline.
 #[derive(Debug)]
@@ -71,16 +52,6 @@ fn batch(tracer: &SdkTracer, round: u64) -> f64 {
         call(tracer, round * 1000 + i);
     }
     started.elapsed().as_nanos() as f64 / 1000.0
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn p99(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() * 99 / 100]
 }
 
 fn start(url: &str) -> Tracing {
@@ -129,8 +100,8 @@ fn an_endpoint_that_is_down_never_slows_the_caller_and_memory_stays_bounded() {
             slow.push(batch(&down, round));
             fast.push(batch(&up, round));
         }
-        let (slow_median, fast_median) = (median(&mut slow), median(&mut fast));
-        let (slow, fast) = (p99(slow), p99(fast));
+        let (slow_median, fast_median) = (percentile(&mut slow, 0.5), percentile(&mut fast, 0.5));
+        let (slow, fast) = (percentile(&mut slow, 0.99), percentile(&mut fast, 0.99));
         assert!(
             slow <= 2.0 * fast,
             "{url}: p99 {slow:.1} ns per call with the endpoint down, {fast:.1} ns with one that takes everything"

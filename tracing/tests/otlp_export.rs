@@ -2,9 +2,10 @@
 //! (rotel, PyPI), which forwards them to a receiver decoding with the
 //! official Python protobuf classes (PyPI `opentelemetry-proto`): names,
 //! kinds, parent ids, attributes, status and the resource's
-//! `service.name` arrive as made. Also: an endpoint that is down costs the
-//! caller nothing and shutdown keeps its deadline. Fails, never skips,
-//! when a peer is missing.
+//! `service.name` arrive as made, inside and outside a tokio runtime, and
+//! spans made once a collector that was down is up arrive without a
+//! restart of the application (faults.rs has the endpoint down or never
+//! answering). Fails, never skips, when a peer is missing.
 
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -177,83 +178,6 @@ async fn real_peer_otlp_inside_a_tokio_runtime_works_the_same() {
     assert!(tracing.shutdown(Duration::from_secs(10)));
     check(&spans(&out, 2), "in-tokio");
     drop(tracing);
-}
-
-#[test]
-fn an_endpoint_that_is_down_costs_the_caller_nothing_and_shutdown_keeps_its_deadline() {
-    for scheme in ["otlp", "otlp+http"] {
-        let [port] = free_ports();
-        let config: TracingConfig =
-            format!("{scheme}://127.0.0.1:{port}?timeout=500ms&sampler=always_on")
-                .parse()
-                .unwrap();
-        let tracing = Tracing::start(&config).unwrap();
-        let tracer = tracing.tracer("kit-test");
-        let started = Instant::now();
-        for _ in 0..10_000 {
-            tracer.in_span("work", |_| {});
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{scheme}: {:?}",
-            started.elapsed()
-        );
-        let started = Instant::now();
-        tracing.shutdown(Duration::from_secs(2));
-        assert!(
-            started.elapsed() < Duration::from_millis(2500),
-            "{scheme}: shutdown took {:?}",
-            started.elapsed()
-        );
-        let stats = tracing.stats();
-        // Every span is accounted for: the queue holds 2048, the rest is
-        // counted as dropped, and failed exports drop theirs too.
-        assert_eq!(stats.exported, 0, "{scheme}: {stats:?}");
-        assert!(
-            stats.dropped >= 10_000 - kit_tracing::QUEUE_CAPACITY as u64,
-            "{scheme}: {stats:?}"
-        );
-    }
-}
-
-#[test]
-fn an_endpoint_that_accepts_and_never_answers_holds_nothing_past_its_bounds() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let held: Vec<_> = listener.incoming().collect();
-        drop(held);
-    });
-    for scheme in ["otlp", "otlp+http"] {
-        let config: TracingConfig =
-            format!("{scheme}://127.0.0.1:{port}?timeout=500ms&sampler=always_on")
-                .parse()
-                .unwrap();
-        let tracing = Tracing::start(&config).unwrap();
-        let tracer = tracing.tracer("kit-test");
-        let started = Instant::now();
-        for _ in 0..3_000 {
-            tracer.in_span("work", |_| {});
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "{scheme}: {:?}",
-            started.elapsed()
-        );
-        let started = Instant::now();
-        tracing.shutdown(Duration::from_secs(2));
-        assert!(
-            started.elapsed() < Duration::from_millis(2500),
-            "{scheme}: shutdown took {:?}",
-            started.elapsed()
-        );
-        let stats = tracing.stats();
-        assert_eq!(stats.exported, 0, "{scheme}: {stats:?}");
-        assert!(
-            stats.failed >= 1 && stats.dropped >= 1,
-            "{scheme}: {stats:?}"
-        );
-    }
 }
 
 #[test]
