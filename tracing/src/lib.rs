@@ -1,15 +1,34 @@
 //! kit-tracing: Go kit's tracing, on OpenTelemetry.
 //!
-//! So far: [`layer`] — Go kit's `TraceEndpoint` for any tower service —
-//! [`logs`] — kit-log valuers for the current trace and span ids,
-//! and helpers that carry the context across spawns — [`config`] — the exporter, sampler and propagators from
-//! `KIT_TRACING` and the `OTEL_*` variables, validated by kit — and
-//! [`propagation`] — kit's own strict parsers for W3C Trace
-//! Context (`traceparent`, `tracestate`), W3C Baggage and B3 (single
-//! `b3` header and `X-B3-*` headers), each an OpenTelemetry
+//! [`Tracing`] starts what a [`TracingConfig`] says — from `KIT_TRACING`
+//! and the `OTEL_*` variables, validated by kit ([`config`]) — with the
+//! exporter on kit's own thread (bounded queue, drops counted, a shutdown
+//! that keeps its deadline); [`layer`] is Go kit's `TraceEndpoint` for any
+//! tower service; [`logs`] has kit-log valuers for the current trace and
+//! span ids, and helpers that carry the context across spawns;
+//! [`propagation`] holds kit's own strict parsers for W3C Trace Context,
+//! W3C Baggage and B3 (single and multi headers), each an OpenTelemetry
 //! [`TextMapPropagator`](opentelemetry::propagation::TextMapPropagator),
 //! composable in a configured order. Invalid input of any kind gives a new
 //! root trace, never a panic.
+//!
+//! ```
+//! use std::time::Duration;
+//! use tower::{service_fn, Layer, ServiceExt};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+//! let tracing = kit_tracing::Tracing::from_env()?; // KIT_TRACING / OTEL_*
+//! let sum = tracing
+//!     .endpoint_layer("sum")
+//!     .layer(service_fn(|(a, b): (i64, i64)| async move { Ok::<_, String>(a + b) }));
+//! assert_eq!(sum.oneshot((1, 2)).await?, 3); // one span, "sum"
+//! tracing.shutdown(Duration::from_secs(5)); // flushes, returns by the deadline
+//! # Ok(()) })
+//! # }
+//! ```
+//!
+//! Extracting a caller's context:
 //!
 //! ```
 //! use std::collections::HashMap;
