@@ -121,6 +121,11 @@ impl StatsHandle {
     pub(crate) fn get(&self) -> ExportStats {
         self.0.stats()
     }
+
+    /// Exports what is queued, waiting for it until `deadline`.
+    pub(crate) fn flush(&self, deadline: Instant) -> bool {
+        self.0.flush(false, deadline)
+    }
 }
 
 impl KitProcessor {

@@ -52,6 +52,7 @@
 
 pub mod config;
 mod export;
+pub mod http;
 pub mod layer;
 pub mod logs;
 pub mod propagation;

@@ -190,7 +190,7 @@ impl Tracing {
     /// let config = TracingConfig { sampler: Sampler::AlwaysOn, ..Default::default() };
     /// let tracing = kit_tracing::Tracing::start_with_exporter(&config, spans.clone()).unwrap();
     /// tracing.tracer("addsvc").in_span("sum", |_| {});
-    /// assert!(tracing.shutdown(std::time::Duration::from_secs(1)));
+    /// assert!(tracing.flush(std::time::Duration::from_secs(1)));
     /// assert_eq!(spans.get_finished_spans().unwrap()[0].name, "sum");
     /// assert_eq!(tracing.stats().exported, 1);
     /// ```
@@ -262,6 +262,38 @@ impl Tracing {
         EndpointLayer::new(self.tracer("kit-tracing"), name).shortcut(shortcut)
     }
 
+    /// The HTTP [`ServerLayer`](crate::http::ServerLayer) on this tracing's
+    /// tracer and propagators.
+    ///
+    /// ```
+    /// use tower::{service_fn, Layer};
+    ///
+    /// let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
+    /// let app = service_fn(|_: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// });
+    /// let _traced = tracing.http_server_layer().layer(app);
+    /// ```
+    pub fn http_server_layer(&self) -> crate::http::ServerLayer<SdkTracer> {
+        crate::http::ServerLayer::new(self.tracer("kit-tracing"), self.propagators.clone())
+    }
+
+    /// The HTTP [`ClientLayer`](crate::http::ClientLayer) on this tracing's
+    /// tracer and propagators.
+    ///
+    /// ```
+    /// use tower::{service_fn, Layer};
+    ///
+    /// let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
+    /// let send = service_fn(|_: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// });
+    /// let _traced = tracing.http_client_layer().layer(send);
+    /// ```
+    pub fn http_client_layer(&self) -> crate::http::ClientLayer<SdkTracer> {
+        crate::http::ClientLayer::new(self.tracer("kit-tracing"), self.propagators.clone())
+    }
+
     /// The configured propagators, in order.
     pub fn propagators(&self) -> &Propagators {
         &self.propagators
@@ -274,6 +306,20 @@ impl Tracing {
             .as_ref()
             .map(StatsHandle::get)
             .unwrap_or_default()
+    }
+
+    /// Exports what is queued now, waiting for it at most `deadline`;
+    /// `true` when it was all handled (exported, or counted as dropped) in
+    /// time. Tracing goes on.
+    ///
+    /// ```
+    /// let tracing = kit_tracing::Tracing::start(&"stdout://".parse().unwrap()).unwrap();
+    /// assert!(tracing.flush(std::time::Duration::from_secs(1)));
+    /// ```
+    pub fn flush(&self, deadline: Duration) -> bool {
+        self.stats
+            .as_ref()
+            .is_none_or(|s| s.flush(std::time::Instant::now() + deadline))
     }
 
     /// Exports what is queued and stops, returning by `deadline` even when
