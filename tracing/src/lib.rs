@@ -58,6 +58,7 @@ pub mod logs;
 pub mod propagation;
 mod start;
 mod stdout;
+pub mod zipkin;
 
 pub use config::TracingConfig;
 pub use export::{ExportStats, QUEUE_CAPACITY};

@@ -24,8 +24,6 @@ pub enum StartError {
     Config(ConfigError),
     /// The exporter could not be made.
     Exporter(String),
-    /// The configured exporter comes with a later version.
-    NotBuilt(&'static str),
 }
 
 impl fmt::Display for StartError {
@@ -33,9 +31,6 @@ impl fmt::Display for StartError {
         match self {
             StartError::Config(e) => write!(f, "{e}"),
             StartError::Exporter(e) => write!(f, "cannot start the span exporter: {e}"),
-            StartError::NotBuilt(what) => {
-                write!(f, "the {what} exporter is not available yet (available: otlp, otlp+http, stdout, none)")
-            }
         }
     }
 }
@@ -160,7 +155,14 @@ impl Tracing {
                     timeout,
                 ))
             }
-            Exporter::Zipkin { .. } => return Err(StartError::NotBuilt("zipkin")),
+            Exporter::Zipkin { endpoint, timeout } => {
+                let (endpoint, timeout) = (endpoint.clone(), *timeout);
+                Some(KitProcessor::start(
+                    move || crate::zipkin::ZipkinExporter::new(&endpoint, timeout),
+                    resource,
+                    timeout,
+                ))
+            }
         };
         if let Some(started) = started {
             let (processor, handle) = started.map_err(StartError::Exporter)?;
