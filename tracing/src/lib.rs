@@ -50,6 +50,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "tracing")]
+pub mod bridge;
 pub mod config;
 mod export;
 pub mod http;
