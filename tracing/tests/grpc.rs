@@ -15,7 +15,7 @@ use http::uri::PathAndQuery;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
 use kit_tracing::config::Sampler;
-use kit_tracing::{Tracing, TracingConfig};
+use kit_tracing::Tracing;
 use opentelemetry::trace::{SpanKind, Status as SpanStatus};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SpanData};
 use tonic::server::{Grpc, ServerStreamingService, UnaryService};
@@ -79,16 +79,11 @@ impl Service<http::Request<hyper::body::Incoming>> for Echo {
     }
 }
 
+#[path = "common/collect.rs"]
+mod collect;
+
 fn start() -> (Tracing, InMemorySpanExporter) {
-    let spans = InMemorySpanExporter::default();
-    let config = TracingConfig {
-        sampler: Sampler::AlwaysOn,
-        ..TracingConfig::default()
-    };
-    (
-        Tracing::start_with_exporter(&config, spans.clone()).unwrap(),
-        spans,
-    )
+    collect::collecting(Sampler::AlwaysOn)
 }
 
 async fn serve(tracing: &Tracing) -> String {

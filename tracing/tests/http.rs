@@ -20,22 +20,17 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
 use kit_tracing::config::Sampler;
 use kit_tracing::layer::EndpointLayer;
-use kit_tracing::{Tracing, TracingConfig};
+use kit_tracing::Tracing;
 use opentelemetry::trace::{SpanId, SpanKind, Status};
 use opentelemetry::Value;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SpanData};
 use tower::{service_fn, Layer, ServiceExt};
 
+#[path = "common/collect.rs"]
+mod collect;
+
 fn start() -> (Tracing, InMemorySpanExporter) {
-    let spans = InMemorySpanExporter::default();
-    let config = TracingConfig {
-        sampler: Sampler::ParentBasedAlwaysOn,
-        ..TracingConfig::default()
-    };
-    (
-        Tracing::start_with_exporter(&config, spans.clone()).unwrap(),
-        spans,
-    )
+    collect::collecting(Sampler::ParentBasedAlwaysOn)
 }
 
 fn finished(tracing: &Tracing, spans: &InMemorySpanExporter, want: usize) -> Vec<SpanData> {

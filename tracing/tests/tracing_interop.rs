@@ -10,22 +10,17 @@ use std::time::Duration;
 use kit_log::{sink::Buffer, Logfmt, LoggerExt};
 use kit_tracing::config::Sampler;
 use kit_tracing::layer::EndpointLayer;
-use kit_tracing::{Tracing, TracingConfig};
+use kit_tracing::Tracing;
 use opentelemetry::trace::SpanId;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SpanData};
 use tower::{service_fn, Layer, ServiceExt};
 use tracing_subscriber::layer::SubscriberExt;
 
+#[path = "common/collect.rs"]
+mod collect;
+
 fn start() -> (Tracing, InMemorySpanExporter) {
-    let spans = InMemorySpanExporter::default();
-    let config = TracingConfig {
-        sampler: Sampler::AlwaysOn,
-        ..TracingConfig::default()
-    };
-    (
-        Tracing::start_with_exporter(&config, spans.clone()).unwrap(),
-        spans,
-    )
+    collect::collecting(Sampler::AlwaysOn)
 }
 
 #[tracing::instrument]
