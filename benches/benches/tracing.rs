@@ -4,6 +4,13 @@
 //! discards finished spans, so the groups measure span making, not export;
 //! unsampled, kit's layer comes from its `Tracing`, which knows the sampler.
 //!
+//! `T3_http_server`: one `http::Request` (with a `traceparent` to continue)
+//! through kit's HTTP server layer; tower-http's `TraceLayer` (its default
+//! `tracing` span, exported to the same SDK provider through
+//! tracing-opentelemetry — it extracts no context and writes no semantic
+//! conventions); and `otel_raw`, the same work as kit's written by hand on
+//! the SDK (W3C extraction, a SERVER span with the HTTP attributes).
+//!
 //! ```text
 //! cargo bench -p kit-benches --bench tracing
 //! scripts/bench-table T
@@ -125,6 +132,88 @@ fn t2_unsampled(c: &mut Criterion) {
     endpoint_group(c, "T2_unsampled", false);
 }
 
+/// The request every T3 case handles: built per call, the same for all.
+type Empty = http_body_util::Empty<bytes::Bytes>;
+
+fn request() -> http::Request<Empty> {
+    http::Request::get("/api/v1/users/42")
+        .header("host", "127.0.0.1:8080")
+        .header("user-agent", "curl/8.4.0")
+        .header(
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        )
+        .body(Empty::new())
+        .unwrap()
+}
+
+fn ok(
+    _: http::Request<Empty>,
+) -> std::future::Ready<Result<http::Response<Empty>, std::convert::Infallible>> {
+    std::future::ready(Ok(http::Response::new(Empty::new())))
+}
+
+fn t3_http_server(c: &mut Criterion) {
+    use opentelemetry::propagation::TextMapPropagator;
+    use opentelemetry::KeyValue;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let mut g = Group::new(c, "T3_http_server");
+    let (_provider, tracer) = tracer(true);
+
+    let propagators: kit_tracing::propagation::Propagators = "tracecontext".parse().unwrap();
+    let mut kit =
+        kit_tracing::http::ServerLayer::new(tracer.clone(), propagators).layer(service_fn(ok));
+    g.case("kit", None, || {
+        black_box(ready(kit.call(request())).unwrap());
+    });
+
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_opentelemetry::layer().with_tracer(tracer.clone()));
+    let mut tower_http = tower_http::trace::TraceLayer::new_for_http().layer(service_fn(ok));
+    tracing::subscriber::with_default(subscriber, || {
+        g.case("tower_http", None, || {
+            black_box(ready(tower_http.call(request())).unwrap());
+        });
+    });
+
+    let w3c = opentelemetry_sdk::propagation::TraceContextPropagator::new();
+    let mut raw = service_fn(ok);
+    g.case("otel_raw", None, || {
+        let request = request();
+        let parent = w3c.extract(&opentelemetry_http::HeaderExtractor(request.headers()));
+        let span = tracer
+            .span_builder("GET")
+            .with_kind(opentelemetry::trace::SpanKind::Server)
+            .with_attributes([
+                KeyValue::new("http.request.method", "GET"),
+                KeyValue::new("url.path", request.uri().path().to_owned()),
+                KeyValue::new("url.scheme", "http"),
+                KeyValue::new("server.address", "127.0.0.1"),
+                KeyValue::new("server.port", 8080),
+                KeyValue::new(
+                    "user_agent.original",
+                    request.headers()["user-agent"].to_str().unwrap().to_owned(),
+                ),
+                KeyValue::new("network.protocol.version", "1.1"),
+            ])
+            .start_with_context(&tracer, &parent);
+        let cx = parent.with_span(span);
+        let response = {
+            let _inside = cx.clone().attach();
+            ready(raw.call(request))
+        };
+        let response = response.unwrap();
+        cx.span().set_attribute(KeyValue::new(
+            "http.response.status_code",
+            i64::from(response.status().as_u16()),
+        ));
+        cx.span().end();
+        black_box(response);
+    });
+    g.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(std::time::Duration::from_secs(1))
@@ -134,6 +223,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = tracing_benches;
     config = config();
-    targets = t1_endpoint_span, t2_unsampled
+    targets = t1_endpoint_span, t2_unsampled, t3_http_server
 }
 criterion_main!(tracing_benches);

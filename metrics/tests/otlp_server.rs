@@ -6,7 +6,6 @@
 //! temporality, values, bucket counts and attributes are checked. Fails,
 //! never skips, when a peer is missing.
 
-use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -17,6 +16,9 @@ use serde_json::Value;
 #[path = "common/peer.rs"]
 mod peer;
 use peer::{free_port, free_ports, get, Peer};
+#[path = "common/rotel.rs"]
+mod rotel;
+use rotel::start_rotel;
 
 /// The Python receiver; returns it and the file it appends requests to.
 fn start_receiver() -> (Peer, PathBuf) {
@@ -40,51 +42,6 @@ fn start_receiver_on(port: u16) -> (Peer, PathBuf) {
         },
     );
     (peer, out)
-}
-
-/// rotel, its gRPC receiver on `grpc` and its HTTP receiver on `http`,
-/// exporting over OTLP/HTTP to `forward_to`.
-fn start_rotel(grpc: u16, http: u16, forward_to: u16) -> Peer {
-    let rotel = Command::new("python3")
-        .args([
-            "-c",
-            "import rotel, os; print(os.path.join(os.path.dirname(rotel.__file__), 'rotel-agent'))",
-        ])
-        .output()
-        .expect("python3 with PyPI rotel");
-    let agent = String::from_utf8_lossy(&rotel.stdout).trim().to_owned();
-    assert!(
-        !agent.is_empty(),
-        "PyPI rotel is required (scripts/test installs it)"
-    );
-    Peer::spawn_on(
-        grpc,
-        "rotel",
-        Duration::from_secs(30),
-        |port| {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && TcpStream::connect(("127.0.0.1", http)).is_ok()
-        },
-        |port, _| {
-            let mut command = Command::new(&agent);
-            command.args([
-                "start",
-                "--otlp-grpc-endpoint",
-                &format!("127.0.0.1:{port}"),
-                "--otlp-http-endpoint",
-                &format!("127.0.0.1:{http}"),
-                "--exporter",
-                "otlp",
-                "--otlp-exporter-endpoint",
-                &format!("http://127.0.0.1:{forward_to}"),
-                "--otlp-exporter-protocol",
-                "http",
-                "--batch-timeout",
-                "100ms",
-            ]);
-            command
-        },
-    )
 }
 
 /// Every request the receiver decoded so far.

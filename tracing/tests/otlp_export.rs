@@ -7,9 +7,6 @@
 //! restart of the application (faults.rs has the endpoint down or never
 //! answering). Fails, never skips, when a peer is missing.
 
-use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kit_tracing::{Tracing, TracingConfig};
@@ -19,88 +16,13 @@ use serde_json::Value;
 
 #[path = "../../metrics/tests/common/peer.rs"]
 mod peer;
-use peer::{free_ports, get, Peer};
-
-fn start_receiver() -> (Peer, PathBuf) {
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/otlp_trace_receiver.py");
-    let mut out = PathBuf::new();
-    let peer = Peer::spawn(
-        "otlp-trace-receiver",
-        Duration::from_secs(20),
-        |port| get(port, "/").map(|r| r.0) == Some(200),
-        |port, dir| {
-            out = dir.join("spans.jsonl");
-            let mut command = Command::new("python3");
-            command.arg(&script).arg(port.to_string()).arg(&out);
-            command
-        },
-    );
-    (peer, out)
-}
-
-fn start_rotel(grpc: u16, http: u16, forward_to: u16) -> Peer {
-    let rotel = Command::new("python3")
-        .args([
-            "-c",
-            "import rotel, os; print(os.path.join(os.path.dirname(rotel.__file__), 'rotel-agent'))",
-        ])
-        .output()
-        .expect("python3 with PyPI rotel");
-    let agent = String::from_utf8_lossy(&rotel.stdout).trim().to_owned();
-    assert!(
-        !agent.is_empty(),
-        "PyPI rotel is required (scripts/test installs it)"
-    );
-    Peer::spawn_on(
-        grpc,
-        "rotel-traces",
-        Duration::from_secs(30),
-        |port| {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && TcpStream::connect(("127.0.0.1", http)).is_ok()
-        },
-        |port, _| {
-            let mut command = Command::new(&agent);
-            command.args([
-                "start",
-                "--otlp-grpc-endpoint",
-                &format!("127.0.0.1:{port}"),
-                "--otlp-http-endpoint",
-                &format!("127.0.0.1:{http}"),
-                "--exporter",
-                "otlp",
-                "--otlp-exporter-endpoint",
-                &format!("http://127.0.0.1:{forward_to}"),
-                "--otlp-exporter-protocol",
-                "http",
-                "--batch-timeout",
-                "100ms",
-            ]);
-            command
-        },
-    )
-}
-
-fn spans(out: &PathBuf, want: usize) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let got: Vec<Value> = std::fs::read_to_string(out)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        if got.len() >= want {
-            return got;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{} of {want} spans arrived: {got:#?}",
-            got.len()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use peer::free_ports;
+#[path = "../../metrics/tests/common/rotel.rs"]
+mod rotel;
+use rotel::start_rotel;
+#[path = "common/otlp.rs"]
+mod otlp;
+use otlp::{spans, start_receiver};
 
 /// A server span with an endpoint span inside that fails.
 fn make_spans(tracing: &Tracing) {

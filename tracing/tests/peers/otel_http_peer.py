@@ -146,11 +146,10 @@ def server(port, fmt, otlp_url):
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    for signum in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: `cmd &` starts with it ignored
+        signal.signal(signum, lambda *_: sys.exit(0))
     try:
         httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         httpd.server_close()
         provider.shutdown()
