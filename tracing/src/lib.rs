@@ -3,8 +3,10 @@
 //! [`Tracing`] starts what a [`TracingConfig`] says — from `KIT_TRACING`
 //! and the `OTEL_*` variables, validated by kit ([`config`]) — with the
 //! exporter on kit's own thread (bounded queue, drops counted, a shutdown
-//! that keeps its deadline); [`layer`] is Go kit's `TraceEndpoint` for any
-//! tower service; [`logs`] has kit-log valuers for the current trace and
+//! that keeps its deadline) to OTLP, [`zipkin`] or stdout; [`layer`] is Go
+//! kit's `TraceEndpoint` for any tower service; [`http`] has the HTTP (and
+//! gRPC) server and client layers; `bridge` (feature `tracing`) brings the
+//! `tracing` crate's spans into the same traces; [`logs`] has kit-log valuers for the current trace and
 //! span ids, and helpers that carry the context across spawns;
 //! [`propagation`] holds kit's own strict parsers for W3C Trace Context,
 //! W3C Baggage and B3 (single and multi headers), each an OpenTelemetry
