@@ -1,24 +1,4 @@
-//! The client side: a CLIENT span per request, child of the current
-//! context, whose context goes out in the request headers with the
-//! configured propagators.
-//!
-//! ```
-//! use http::{Request, Response};
-//! use tower::{service_fn, Layer, ServiceExt};
-//!
-//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
-//! // Stands in for a real HTTP client (hyper, reqwest's tower stack, tonic's channel).
-//! let send = service_fn(|req: Request<String>| async move {
-//!     let traceparent = req.headers()["traceparent"].to_str().unwrap().to_owned();
-//!     Ok::<_, std::convert::Infallible>(Response::new(traceparent))
-//! });
-//! let client = tracing.http_client_layer().layer(send);
-//! let request = Request::get("http://127.0.0.1:8080/health").body(String::new()).unwrap();
-//! let response = client.oneshot(request).await.unwrap();
-//! assert!(response.into_body().into_inner().starts_with("00-"));
-//! # });
-//! ```
+//! The client side of [`crate::http`]; see [`ClientLayer`].
 
 use std::fmt;
 use std::sync::Arc;
@@ -36,7 +16,27 @@ use super::attributes;
 use super::future::{ResponseFuture, Side};
 use crate::propagation::Propagators;
 
-/// The client layer; see the [module docs](self).
+/// The client side: a CLIENT span per request, child of the current
+/// context, whose context goes out in the request headers with the
+/// configured propagators.
+///
+/// ```
+/// use http::{Request, Response};
+/// use tower::{service_fn, Layer, ServiceExt};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
+/// // Stands in for a real HTTP client (hyper, reqwest's tower stack, tonic's channel).
+/// let send = service_fn(|req: Request<String>| async move {
+///     let traceparent = req.headers()["traceparent"].to_str().unwrap().to_owned();
+///     Ok::<_, std::convert::Infallible>(Response::new(traceparent))
+/// });
+/// let client = tracing.http_client_layer().layer(send);
+/// let request = Request::get("http://127.0.0.1:8080/health").body(String::new()).unwrap();
+/// let response = client.oneshot(request).await.unwrap();
+/// assert!(response.into_body().into_inner().starts_with("00-"));
+/// # });
+/// ```
 #[derive(Clone)]
 pub struct ClientLayer<T> {
     tracer: T,

@@ -1,29 +1,4 @@
-//! The server side: a SERVER span per request, child of the caller's
-//! context as the configured propagators extract it.
-//!
-//! ```
-//! use http::{Request, Response};
-//! use tower::{service_fn, Layer, ServiceExt};
-//!
-//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
-//! let app = service_fn(|_req: Request<String>| async {
-//!     Ok::<_, std::convert::Infallible>(Response::new("3".to_string()))
-//! });
-//! let traced = tracing
-//!     .http_server_layer()
-//!     .route_from(|parts: &http::request::Parts| {
-//!         (parts.uri.path() == "/sum").then(|| "/sum".to_string())
-//!     })
-//!     .layer(app);
-//! let request = Request::post("/sum")
-//!     .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-//!     .body(r#"{"a":1,"b":2}"#.to_string())
-//!     .unwrap();
-//! let response = traced.oneshot(request).await.unwrap();
-//! assert_eq!(response.status(), 200);
-//! # });
-//! ```
+//! The server side of [`crate::http`]; see [`ServerLayer`].
 
 use std::fmt;
 use std::sync::Arc;
@@ -44,7 +19,32 @@ use crate::propagation::Propagators;
 
 type RouteFn = dyn Fn(&Parts) -> Option<String> + Send + Sync;
 
-/// The server layer; see the [module docs](self).
+/// The server side: a SERVER span per request, child of the caller's
+/// context as the configured propagators extract it.
+///
+/// ```
+/// use http::{Request, Response};
+/// use tower::{service_fn, Layer, ServiceExt};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let tracing = kit_tracing::Tracing::start(&"none".parse().unwrap()).unwrap();
+/// let app = service_fn(|_req: Request<String>| async {
+///     Ok::<_, std::convert::Infallible>(Response::new("3".to_string()))
+/// });
+/// let traced = tracing
+///     .http_server_layer()
+///     .route_from(|parts: &http::request::Parts| {
+///         (parts.uri.path() == "/sum").then(|| "/sum".to_string())
+///     })
+///     .layer(app);
+/// let request = Request::post("/sum")
+///     .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+///     .body(r#"{"a":1,"b":2}"#.to_string())
+///     .unwrap();
+/// let response = traced.oneshot(request).await.unwrap();
+/// assert_eq!(response.status(), 200);
+/// # });
+/// ```
 #[derive(Clone)]
 pub struct ServerLayer<T> {
     tracer: T,
