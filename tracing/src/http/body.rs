@@ -15,7 +15,9 @@ use pin_project_lite::pin_project;
 use super::attributes::{grpc_status, record_grpc_status};
 
 pin_project! {
-    /// A response body; see the [module docs](self).
+    /// The response body of a traced call: every frame passes through;
+    /// for a gRPC response whose status comes in the trailers it records
+    /// that status and ends the span (at the trailers, the end, or drop).
     pub struct TracedBody<B> {
         #[pin]
         inner: B,
