@@ -7,41 +7,16 @@
 
 use std::collections::BTreeMap;
 use std::net::UdpSocket;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kit_metrics::MetricsConfig;
 
 #[path = "common/peer.rs"]
 mod peer;
-use peer::{free_udp_port, Peer};
-
-/// statsdproxy listening on UDP `listen`, forwarding to `upstream`.
-fn start_proxy(listen: u16, upstream: u16) -> Peer {
-    Peer::spawn(
-        "statsdproxy",
-        Duration::from_secs(20),
-        // UDP has no handshake: ready once the port is taken (by the proxy).
-        |_| UdpSocket::bind(("127.0.0.1", listen)).is_err(),
-        |_, dir| {
-            let config = dir.join("config.yaml");
-            std::fs::write(
-                &config,
-                "middlewares:\n  - type: deny-tag\n    tags: [secret]\n  - type: aggregate-metrics\n",
-            )
-            .unwrap();
-            let mut command = Command::new("statsdproxy");
-            command
-                .arg("--listen")
-                .arg(format!("127.0.0.1:{listen}"))
-                .arg("--upstream")
-                .arg(format!("127.0.0.1:{upstream}"))
-                .arg("--config-path")
-                .arg(&config);
-            command
-        },
-    )
-}
+use peer::free_udp_port;
+#[path = "common/statsdproxy.rs"]
+mod statsdproxy;
+use statsdproxy::start_proxy;
 
 #[test]
 fn real_peer_dogstatsd_tags_and_distributions_through_statsdproxy() {

@@ -6,8 +6,7 @@
 //! temporality, values, bucket counts and attributes are checked. Fails,
 //! never skips, when a peer is missing.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use kit_metrics::MetricsConfig;
@@ -15,45 +14,15 @@ use serde_json::Value;
 
 #[path = "common/peer.rs"]
 mod peer;
-use peer::{free_port, free_ports, get, Peer};
+use peer::{free_port, free_ports};
+#[path = "common/otlp_receiver.rs"]
+mod otlp_receiver;
+use otlp_receiver::{attributes, received, start_receiver, start_receiver_on};
 #[path = "common/rotel.rs"]
 mod rotel;
 use rotel::start_rotel;
 
-/// The Python receiver; returns it and the file it appends requests to.
-fn start_receiver() -> (Peer, PathBuf) {
-    start_receiver_on(free_port())
-}
-
-/// The Python receiver on `port` (to restart it where kit expects it).
-fn start_receiver_on(port: u16) -> (Peer, PathBuf) {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/otlp_receiver.py");
-    let mut out = PathBuf::new();
-    let peer = Peer::spawn_on(
-        port,
-        "otlp-receiver",
-        Duration::from_secs(20),
-        |port| get(port, "/").map(|r| r.0) == Some(200),
-        |port, dir| {
-            out = dir.join("received.jsonl");
-            let mut command = Command::new("python3");
-            command.arg(&script).arg(port.to_string()).arg(&out);
-            command
-        },
-    );
-    (peer, out)
-}
-
-/// Every request the receiver decoded so far.
-fn received(out: &PathBuf) -> Vec<Value> {
-    std::fs::read_to_string(out)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn wait_received(out: &PathBuf) -> Vec<Value> {
+fn wait_received(out: &Path) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let got = received(out);
@@ -75,24 +44,6 @@ fn metric<'a>(request: &'a Value, name: &str) -> &'a Value {
         .flat_map(|sm| sm["metrics"].as_array().unwrap())
         .find(|m| m["name"] == name)
         .unwrap_or_else(|| panic!("no {name} in {request:#}"))
-}
-
-fn attributes(point: &Value) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = point["attributes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|kv| {
-                    (
-                        kv["key"].as_str().unwrap().to_owned(),
-                        kv["value"]["string_value"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
 }
 
 /// The conformance workload, as the Python classes decoded it.

@@ -4,139 +4,24 @@
 //! writes to a plaintext sink this test listens with, so every total
 //! statsd computed is read back. Fails, never skips, when statsd is missing.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kit_metrics::{MetricsConfig, Provider};
 
 #[path = "common/peer.rs"]
 mod peer;
-use peer::{free_udp_port, npm_peers, Peer};
-
-/// What statsd's Graphite backend wrote: every `(path, value)` in order.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<(String, f64)>>>);
-
-impl Sink {
-    /// Listens on a free port; returns the sink and the port.
-    fn start() -> (Sink, u16) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let sink = Sink::default();
-        let lines = sink.0.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming().flatten() {
-                let lines = lines.clone();
-                std::thread::spawn(move || {
-                    for line in BufReader::new(conn).lines().map_while(Result::ok) {
-                        let mut parts = line.split(' ');
-                        if let (Some(path), Some(value)) = (parts.next(), parts.next()) {
-                            if let Ok(value) = value.parse() {
-                                lines.lock().unwrap().push((path.to_owned(), value));
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        (sink, port)
-    }
-
-    /// The sum of every value flushed for `path` (statsd counters and timer
-    /// counts are per flush interval).
-    fn sum(&self, path: &str) -> f64 {
-        let lines = self.0.lock().unwrap();
-        lines
-            .iter()
-            .filter(|(p, _)| p == path)
-            .map(|(_, v)| v)
-            .sum()
-    }
-
-    /// The last value flushed for `path`.
-    fn last(&self, path: &str) -> Option<f64> {
-        let lines = self.0.lock().unwrap();
-        lines.iter().rev().find(|(p, _)| p == path).map(|(_, v)| *v)
-    }
-
-    /// Waits up to 10 s for `done`, then one more flush interval.
-    fn wait_for(&self, what: &str, done: impl Fn(&Sink) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !done(self) {
-            assert!(
-                Instant::now() < deadline,
-                "statsd never flushed {what}; paths seen: {:?}",
-                self.paths()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        std::thread::sleep(Duration::from_millis(400));
-    }
-
-    fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = self
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(p, _)| p.clone())
-            .collect();
-        paths.sort();
-        paths.dedup();
-        paths
-    }
-}
-
-/// statsd on UDP `udp` (its management port is the peer's port), flushing
-/// to the sink on `sink_port` every 200 ms.
-fn start_statsd(udp: u16, sink_port: u16) -> Peer {
-    let stats_js = npm_peers().join("statsd/stats.js");
-    Peer::spawn(
-        "statsd",
-        Duration::from_secs(20),
-        |port| {
-            let Ok(mut conn) = TcpStream::connect(("127.0.0.1", port)) else {
-                return false;
-            };
-            let _ = conn.set_read_timeout(Some(Duration::from_secs(2)));
-            let _ = conn.write_all(b"health\n");
-            let mut answer = [0u8; 64];
-            let n = conn.read(&mut answer).unwrap_or(0);
-            String::from_utf8_lossy(&answer[..n]).contains("health: up")
-        },
-        |mgmt, dir| {
-            let config = dir.join("config.js");
-            std::fs::write(
-                &config,
-                format!(
-                    "{{ port: {udp}, address: \"127.0.0.1\", mgmt_port: {mgmt}, mgmt_address: \"127.0.0.1\",
-                       flushInterval: 200, backends: [\"./backends/graphite\"],
-                       graphiteHost: \"127.0.0.1\", graphitePort: {sink_port},
-                       graphite: {{ legacyNamespace: false }} }}"
-                ),
-            )
-            .unwrap();
-            let mut command = Command::new("node");
-            command.arg(&stats_js).arg(&config);
-            command
-        },
-    )
-}
+use peer::Peer;
+#[path = "common/statsd.rs"]
+mod statsd;
+use statsd::{start_statsd, statsd_and_sink, Sink, BAD_LINES};
 
 fn statsd(query: &str) -> (Provider, Peer, Sink, u16) {
-    let (sink, sink_port) = Sink::start();
-    let udp = free_udp_port();
-    let peer = start_statsd(udp, sink_port);
+    let (peer, sink, udp) = statsd_and_sink();
     let config: MetricsConfig = format!("statsd://127.0.0.1:{udp}?flush=1h&{query}")
         .parse()
         .unwrap();
     (config.build().unwrap(), peer, sink, udp)
 }
-
-const BAD_LINES: &str = "stats.counters.statsd.bad_lines_seen.count";
 
 #[test]
 fn real_peer_statsd_counts_exactly_and_keeps_gauges_and_sampled_timers() {
@@ -252,9 +137,7 @@ fn real_peer_statsd_passes_the_conformance_workload_with_escaping() {
 
 #[test]
 fn real_peer_statsd_dogstatsd_tags_arrive_as_graphite_tags() {
-    let (sink, sink_port) = Sink::start();
-    let udp = free_udp_port();
-    let _statsd = start_statsd(udp, sink_port);
+    let (_statsd, sink, udp) = statsd_and_sink();
     let config: MetricsConfig = format!("dogstatsd://127.0.0.1:{udp}?flush=1h&histogram=ms")
         .parse()
         .unwrap();

@@ -22,39 +22,13 @@ use serde_json::{json, Map, Value as Json};
 
 #[path = "../../metrics/tests/common/peer.rs"]
 mod peer;
-use peer::Peer;
+use peer::json_lines;
+#[path = "common/zipkin.rs"]
+mod zipkin;
+use zipkin::start_receiver;
 
 fn here(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// The strict receiver; its directory (spans.jsonl, errors.jsonl, status).
-fn start_receiver() -> (Peer, PathBuf) {
-    let mut out = PathBuf::new();
-    let peer = Peer::start(
-        "zipkin-receiver",
-        "/",
-        Duration::from_secs(20),
-        |port, dir| {
-            out = dir.to_path_buf();
-            let mut command = Command::new("python3");
-            command
-                .arg(here("tests/peers/zipkin_receiver.py"))
-                .arg(port.to_string())
-                .arg(dir)
-                .arg(here("tests/fixtures/zipkin2-api.yaml"));
-            command
-        },
-    );
-    (peer, out)
-}
-
-fn lines(path: &Path) -> Vec<Json> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 /// Every kind, attribute type, status, events with and without
@@ -142,12 +116,12 @@ fn real_peer_zipkin_bodies_satisfy_the_official_span_schema() {
         "{:?}",
         tracing.stats()
     );
-    let errors = lines(&dir.join("errors.jsonl"));
+    let errors = json_lines(&dir.join("errors.jsonl"));
     assert!(
         errors.is_empty(),
         "the receiver refused kit's body: {errors:#?}"
     );
-    let spans = lines(&dir.join("spans.jsonl"));
+    let spans = json_lines(&dir.join("spans.jsonl"));
     assert_eq!(spans.len(), made, "{spans:#?}");
     assert_eq!(tracing.stats().exported, made as u64);
 
@@ -243,7 +217,7 @@ fn real_peer_zipkin_a_receiver_answering_500_is_a_counted_failure_and_recovery_n
     let deadline = Instant::now() + Duration::from_secs(5);
     let made = make_tree(&tracing);
     assert!(tracing.shutdown(Duration::from_secs(5)));
-    while lines(&dir.join("spans.jsonl")).len() < made {
+    while json_lines(&dir.join("spans.jsonl")).len() < made {
         assert!(Instant::now() < deadline, "{:?}", tracing.stats());
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -253,7 +227,7 @@ fn real_peer_zipkin_a_receiver_answering_500_is_a_counted_failure_and_recovery_n
         (made as u64, 10),
         "{stats:?}"
     );
-    assert!(lines(&dir.join("errors.jsonl")).is_empty());
+    assert!(json_lines(&dir.join("errors.jsonl")).is_empty());
     drop(receiver);
 }
 

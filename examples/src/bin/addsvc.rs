@@ -115,11 +115,11 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    let deadline = match runtime.block_on(serve(addr, app, logger.clone())) {
-        Ok(signalled) => signalled + SHUTDOWN_BUDGET,
+    let (deadline, code) = match runtime.block_on(serve(addr, app, logger.clone())) {
+        Ok(signalled) => (signalled + SHUTDOWN_BUDGET, ExitCode::SUCCESS),
         Err(e) => {
             kit_log::error!(logger, msg = "cannot serve", addr = %addr, err = %e);
-            Instant::now() + SHUTDOWN_BUDGET
+            (Instant::now() + SHUTDOWN_BUDGET, ExitCode::from(1))
         }
     };
 
@@ -142,7 +142,7 @@ fn main() -> ExitCode {
         took = started.elapsed()
     );
     drop(runtime);
-    ExitCode::SUCCESS
+    code
 }
 
 /// The reason a response is a business error, for the endpoint's span.

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// Where `scripts/test` installs the servers that come from npm.
@@ -28,8 +28,9 @@ pub(crate) struct Peer {
 
 impl Peer {
     /// Runs the command `configure` builds from a free port and a fresh
-    /// directory (its stderr goes to `stderr.log` there), then waits up to
-    /// `ready_within` for `GET ready_path` to answer 200.
+    /// directory (its stdout and stderr go to `stdout.log` and `stderr.log`
+    /// there), then waits up to `ready_within` for `GET ready_path` to
+    /// answer 200.
     #[allow(dead_code)] // not every test binary has an HTTP peer
     pub(crate) fn start(
         name: &str,
@@ -68,9 +69,10 @@ impl Peer {
         let dir = std::env::temp_dir().join(format!("kit-{name}-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut command = configure(port, &dir);
+        let stdout = std::fs::File::create(dir.join("stdout.log")).unwrap();
         let stderr = std::fs::File::create(dir.join("stderr.log")).unwrap();
         let child = command
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .stderr(stderr)
             .spawn()
             .unwrap_or_else(|e| {
@@ -144,4 +146,41 @@ pub(crate) fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let response = String::from_utf8_lossy(&response).into_owned();
     let status = response.split(' ').nth(1)?.parse().ok()?;
     Some((status, response.split_once("\r\n\r\n")?.1.to_owned()))
+}
+
+/// The JSON lines a peer appended to `path` so far (none before the file
+/// exists). Only whole lines: the peer may be writing the next one.
+#[allow(dead_code)] // only the peers writing JSON lines have it read
+pub(crate) fn json_lines(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let whole = text.rfind('\n').map_or("", |end| &text[..end]);
+    whole
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// One of the Python receivers of kit's tests (`script PORT OUT`, `script`
+/// from the workspace root, answering `GET /` once up) on `port`; the
+/// peer and `OUT`, the file `out` in its directory.
+#[allow(dead_code)] // only the OTLP tests have such a receiver
+pub(crate) fn python_receiver(port: u16, name: &str, script: &str, out: &str) -> (Peer, PathBuf) {
+    // The including crate may be any of the workspace's.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(script);
+    let mut file = PathBuf::new();
+    let peer = Peer::spawn_on(
+        port,
+        name,
+        Duration::from_secs(20),
+        |port| get(port, "/").map(|r| r.0) == Some(200),
+        |port, dir| {
+            file = dir.join(out);
+            let mut command = Command::new("python3");
+            command.arg(&script).arg(port.to_string()).arg(&file);
+            command
+        },
+    );
+    (peer, file)
 }

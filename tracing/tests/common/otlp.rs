@@ -3,42 +3,29 @@
 //! (PyPI `opentelemetry-proto`) that writes every span as a JSON line.
 //! Included by test files that also include `peer.rs` as `peer`.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::peer::{get, Peer};
+use crate::peer::{free_port, json_lines, python_receiver, Peer};
 
 /// The receiver; the file its spans go to.
 pub(crate) fn start_receiver() -> (Peer, PathBuf) {
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/otlp_trace_receiver.py");
-    let mut out = PathBuf::new();
-    let peer = Peer::spawn(
+    python_receiver(
+        free_port(),
         "otlp-trace-receiver",
-        Duration::from_secs(20),
-        |port| get(port, "/").map(|r| r.0) == Some(200),
-        |port, dir| {
-            out = dir.join("spans.jsonl");
-            let mut command = Command::new("python3");
-            command.arg(&script).arg(port.to_string()).arg(&out);
-            command
-        },
-    );
-    (peer, out)
+        "tracing/tests/peers/otlp_trace_receiver.py",
+        "spans.jsonl",
+    )
 }
 
 /// The spans in `out` once there are at least `want` (up to 20 s).
-pub(crate) fn spans(out: &PathBuf, want: usize) -> Vec<Value> {
+#[allow(dead_code)] // the end-to-end tests wait for whole trees instead
+pub(crate) fn spans(out: &Path, want: usize) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let got: Vec<Value> = std::fs::read_to_string(out)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let got = json_lines(out);
         if got.len() >= want {
             return got;
         }
