@@ -312,3 +312,34 @@ fn an_address_in_use_is_an_error_exit_after_a_clean_shutdown() {
         .unwrap_or_default()
         .contains("msg=stopped"));
 }
+
+#[test]
+fn a_request_in_flight_at_sigterm_still_gets_its_answer() {
+    let mut svc = addsvc(&[], &[]);
+    let mut conn = TcpStream::connect(("127.0.0.1", svc.port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let body = r#"{"a":40,"b":2}"#;
+    // The headers and half the body now; the rest after the signal.
+    write!(
+        conn,
+        "POST /sum HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{}",
+        body.len(),
+        &body[..6]
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = Command::new("kill")
+        .args(["-TERM", &svc.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(300));
+    conn.write_all(body[6..].as_bytes()).unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with(r#"{"v":42}"#), "{response}");
+    let (_, code, out) = terminate(&mut svc);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("method=sum a=40 b=2 v=42"), "{out}");
+}
