@@ -334,7 +334,7 @@ fn a_request_in_flight_at_sigterm_still_gets_its_answer() {
         .unwrap();
     assert!(killed.success());
     std::thread::sleep(Duration::from_millis(300));
-    conn.write_all(body[6..].as_bytes()).unwrap();
+    conn.write_all(&body.as_bytes()[6..]).unwrap();
     let mut response = String::new();
     conn.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
