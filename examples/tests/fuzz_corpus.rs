@@ -1,5 +1,6 @@
 //! The fuzz corpora, replayed on the stable toolchain as plain tests: every
-//! input `cargo fuzz` kept for the `propagation` and `config` targets (and
+//! input `cargo fuzz` kept for the `propagation`, `config` and `encoders`
+//! targets (and
 //! any regression input saved beside them) goes through the same checks the
 //! targets run (`fuzz/checks/`). See `fuzz/README.md` for running the
 //! fuzzers themselves.
@@ -8,8 +9,16 @@ use std::path::{Path, PathBuf};
 
 #[path = "../../fuzz/checks/config.rs"]
 mod config;
+#[path = "../../fuzz/checks/encoders.rs"]
+mod encoders;
+#[path = "../../log/tests/common/logfmt_spec.rs"]
+mod logfmt_spec;
+#[path = "../../log/tests/common/ordered_json.rs"]
+mod ordered_json;
 #[path = "../../fuzz/checks/propagation.rs"]
 mod propagation;
+#[path = "../../log/tests/common/roundtrip_check.rs"]
+mod roundtrip_check;
 
 /// Every input of `target`'s corpus and regressions.
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
@@ -50,4 +59,9 @@ fn the_propagation_corpus_passes_its_checks() {
 #[test]
 fn the_config_corpus_passes_its_checks() {
     replay("config", config::check);
+}
+
+#[test]
+fn the_encoders_corpus_passes_its_checks() {
+    replay("encoders", encoders::check);
 }
