@@ -58,9 +58,12 @@ fn main() -> ExitCode {
     };
 
     // Logging: every line carries the trace and span ids of its request
-    // (null when tracing is off or the line is outside a request).
+    // (null when tracing is off or the line is outside a request), and the
+    // values of keys such as `password`, `token` or `authorization` never
+    // reach the output, whoever logs them.
     let logger: Arc<dyn Logger> = Arc::new(
         log.build()
+            .redact()
             .with("trace_id", trace_id())
             .with("span_id", span_id()),
     );
