@@ -28,6 +28,7 @@ pub(crate) fn rss() -> u64 {
 }
 
 /// The value below which `q` (0 to 1) of `v` lies.
+#[allow(dead_code)] // not every test binary reads percentiles
 pub(crate) fn percentile(v: &mut [f64], q: f64) -> f64 {
     v.sort_by(f64::total_cmp);
     v[((v.len() as f64 * q) as usize).min(v.len() - 1)]
