@@ -129,3 +129,23 @@ fn other_paths_and_methods_are_refused_and_garbage_does_not_stop_the_listener() 
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     listener.stop();
 }
+
+#[test]
+fn the_listener_binds_only_the_address_its_url_names() {
+    // 127.0.0.2 is loopback too, but another address: a listener bound to
+    // every interface would answer there; one bound to 127.0.0.1 does not.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config: kit_metrics::MetricsConfig =
+        format!("prometheus://127.0.0.1:{port}").parse().unwrap();
+    let provider = config.build().unwrap();
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_ok());
+    assert!(
+        TcpStream::connect(("127.0.0.2", port)).is_err(),
+        "the listener answers on an address its URL does not name"
+    );
+    provider.shutdown(std::time::Duration::from_secs(1));
+}
