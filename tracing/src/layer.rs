@@ -290,6 +290,17 @@ where
     }
 }
 
+/// Polls `future` with `cx`, when there is one, as the current context
+/// (attached for this poll only: the task may move between threads).
+pub(crate) fn poll_in<F: Future>(
+    cx: Option<&Context>,
+    future: Pin<&mut F>,
+    task: &mut TaskContext<'_>,
+) -> Poll<F::Output> {
+    let _inside = cx.map(|cx| cx.clone().attach());
+    future.poll(task)
+}
+
 pin_project! {
     /// The future of an [`EndpointService`] call: polls the service inside
     /// the span and ends the span with the result.
@@ -317,13 +328,7 @@ where
 
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let result = {
-            let _inside = this.cx.as_ref().map(|cx| cx.clone().attach());
-            match this.inner.poll(task) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(result) => result,
-            }
-        };
+        let result = std::task::ready!(poll_in(this.cx.as_ref(), this.inner, task));
         if let Some(cx) = this.cx.take() {
             let span = cx.span();
             match &result {

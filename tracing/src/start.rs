@@ -101,15 +101,11 @@ impl Tracing {
     /// tokio runtime: the exporter runs on kit's own thread and runtime.
     pub fn start(config: &TracingConfig) -> Result<Tracing, StartError> {
         let resource = resource(config);
-        let mut builder = SdkTracerProvider::builder()
-            .with_sampler(sdk_sampler(config.sampler))
-            .with_resource(resource.clone());
-        let mut stats = None;
         let started = match &config.exporter {
             Exporter::None => None,
             Exporter::Stdout => Some(KitProcessor::start(
                 || Ok(StdoutExporter),
-                resource,
+                resource.clone(),
                 Duration::from_secs(5),
             )),
             Exporter::Otlp {
@@ -151,7 +147,7 @@ impl Tracing {
                         };
                         built.map_err(|e| e.to_string())
                     },
-                    resource,
+                    resource.clone(),
                     timeout,
                 ))
             }
@@ -159,11 +155,25 @@ impl Tracing {
                 let (endpoint, timeout) = (endpoint.clone(), *timeout);
                 Some(KitProcessor::start(
                     move || crate::zipkin::ZipkinExporter::new(&endpoint, timeout),
-                    resource,
+                    resource.clone(),
                     timeout,
                 ))
             }
         };
+        Tracing::assemble(config, resource, started)
+    }
+
+    /// The provider with `config`'s sampler and `resource`, and the
+    /// exporter thread `started` (none: spans are made and not exported).
+    fn assemble(
+        config: &TracingConfig,
+        resource: Resource,
+        started: Option<Result<(KitProcessor, StatsHandle), String>>,
+    ) -> Result<Tracing, StartError> {
+        let mut builder = SdkTracerProvider::builder()
+            .with_sampler(sdk_sampler(config.sampler))
+            .with_resource(resource);
+        let mut stats = None;
         if let Some(started) = started {
             let (processor, handle) = started.map_err(StartError::Exporter)?;
             builder = builder.with_span_processor(processor);
@@ -204,22 +214,12 @@ impl Tracing {
         E: opentelemetry_sdk::trace::SpanExporter + 'static,
     {
         let resource = resource(config);
-        let (processor, handle) = KitProcessor::start(
+        let started = KitProcessor::start(
             move || Ok(exporter),
             resource.clone(),
             Duration::from_secs(5),
-        )
-        .map_err(StartError::Exporter)?;
-        Ok(Tracing {
-            provider: SdkTracerProvider::builder()
-                .with_sampler(sdk_sampler(config.sampler))
-                .with_resource(resource)
-                .with_span_processor(processor)
-                .build(),
-            sampler: config.sampler,
-            propagators: Propagators::new(&config.propagators),
-            stats: Some(handle),
-        })
+        );
+        Tracing::assemble(config, resource, Some(started))
     }
 
     /// [`TracingConfig::from_env`], started.

@@ -13,6 +13,7 @@ use pin_project_lite::pin_project;
 
 use super::attributes::{grpc_status, record_grpc_status};
 use super::body::TracedBody;
+use crate::layer::poll_in;
 
 /// Which side of the call the span is on: it decides which HTTP statuses
 /// are errors (server: 5xx; client: 4xx and 5xx).
@@ -62,13 +63,7 @@ where
 
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let result = {
-            let _inside = this.cx.as_ref().map(|cx| cx.clone().attach());
-            match this.inner.poll(task) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(result) => result,
-            }
-        };
+        let result = std::task::ready!(poll_in(this.cx.as_ref(), this.inner, task));
         let Some(cx) = this.cx.take() else {
             // Polled again after it finished: a bug of the caller's; the
             // span is already ended.
