@@ -83,6 +83,9 @@ mod snapshot;
 mod start;
 #[cfg(feature = "statsd")]
 mod statsd;
+#[cfg(any(feature = "statsd", feature = "graphite", feature = "influxdb"))]
+#[doc(hidden)]
+pub mod wire;
 
 pub use cell::SampleBatch;
 pub use config::MetricsConfig;

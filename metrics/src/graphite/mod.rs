@@ -3,7 +3,7 @@
 //! datagrams). Counters are sent cumulative, so a push that fails loses
 //! nothing the next one does not carry.
 
-mod lines;
+pub(crate) mod lines;
 
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs};

@@ -10,7 +10,9 @@
 //! character (a newline above all) cannot be escaped and becomes `_`, as
 //! does a backslash that would otherwise escape what follows it or end
 //! the token (InfluxDB 1.x and 2.x read those differently; anywhere else
-//! a backslash is kept). Values that are not finite are left out, and
+//! a backslash is kept). An empty measurement or tag key is written `_`,
+//! a measurement starting with `#` (a comment line) gets a `_` before it,
+//! and a tag key that repeats another once escaped is numbered (`a2`). Values that are not finite are left out, and
 //! counted.
 
 use std::fmt::Write;
@@ -47,6 +49,32 @@ fn escape(out: &mut String, text: &str, special: &[char]) {
 
 const MEASUREMENT: &[char] = &[',', ' '];
 const TAG: &[char] = &[',', '=', ' '];
+
+/// The escaped tags of `labels`, sorted by key: an empty value left out,
+/// an empty key written `_`, and a key that repeats one before it once
+/// escaped (`a\n` and `a_`, or a name given twice) numbered `a_2`, `a_3`…
+/// — InfluxDB refuses a point with a duplicate tag.
+fn tags(labels: &[(String, String)]) -> Vec<(String, String)> {
+    let mut tags: Vec<(String, String)> = Vec::with_capacity(labels.len());
+    for (key, value) in labels.iter().filter(|(_, v)| !v.is_empty()) {
+        let mut base = String::with_capacity(key.len());
+        escape(&mut base, key, TAG);
+        if base.is_empty() {
+            base.push('_');
+        }
+        let mut key = base.clone();
+        let mut n = 2;
+        while tags.iter().any(|(taken, _)| *taken == key) {
+            key = format!("{base}{n}");
+            n += 1;
+        }
+        let mut escaped = String::with_capacity(value.len());
+        escape(&mut escaped, value, TAG);
+        tags.push((key, escaped));
+    }
+    tags.sort();
+    tags
+}
 
 /// The timestamp of `nanos` since the epoch in `precision`.
 pub(crate) fn timestamp(nanos: u128, precision: Precision) -> u128 {
@@ -89,17 +117,16 @@ impl LineProtocol {
                 let mut line = String::with_capacity(96);
                 escape(&mut line, &self.prefix, MEASUREMENT);
                 escape(&mut line, &metric.desc.name, MEASUREMENT);
-                let mut labels: Vec<&(String, String)> = series
-                    .labels
-                    .iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .collect();
-                labels.sort();
-                for (key, value) in labels {
+                // An empty measurement cannot be written; one starting
+                // with `#` would make the line a comment.
+                if line.is_empty() || line.starts_with('#') {
+                    line.insert(0, '_');
+                }
+                for (key, value) in tags(&series.labels) {
                     line.push(',');
-                    escape(&mut line, key, TAG);
+                    line.push_str(&key);
                     line.push('=');
-                    escape(&mut line, value, TAG);
+                    line.push_str(&value);
                 }
                 line.push(' ');
                 match &series.value {
@@ -180,6 +207,24 @@ mod tests {
              kit_t value=-2.5 5000\n"
         );
         assert_eq!(unsendable, 1);
+    }
+
+    #[test]
+    fn no_empty_measurement_comment_line_empty_or_duplicate_tag_key() {
+        let provider = crate::Provider::new();
+        let labels = ["a", "a\n", "a_", "", "a"];
+        let c = provider.counter("").labels(&labels).build();
+        c.with(&["1", "2", "3", "4", "5"]).add(1);
+        provider.counter("#x").build().add(1);
+        let format = LineProtocol {
+            prefix: String::new(),
+            precision: Precision::S,
+        };
+        let (lines, _) = format.lines(&provider.snapshot(), 0);
+        assert_eq!(
+            lines.concat(),
+            "_,_=4,a=1,a2=5,a_=2,a_2=3 value=1i 0\n_#x value=1i 0\n"
+        );
     }
 
     /// Splits a token the way line protocol reads it: at `seps` not
@@ -283,8 +328,14 @@ mod tests {
     }
 
     fn promised_measurement(name: &str) -> String {
-        name.chars()
+        let name: String = name
+            .chars()
             .map(|c| if c.is_control() { '_' } else { c })
-            .collect()
+            .collect();
+        // `#` would start a comment line.
+        match name.starts_with('#') {
+            true => format!("_{name}"),
+            false => name,
+        }
     }
 }

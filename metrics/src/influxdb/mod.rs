@@ -3,7 +3,7 @@
 //! Counters are sent cumulative, so a push that fails loses nothing the
 //! next one does not carry.
 
-mod line;
+pub(crate) mod line;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

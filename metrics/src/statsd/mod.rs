@@ -3,7 +3,7 @@
 //! sample buffer; lines packed into datagrams of at most `max_packet`
 //! bytes.
 
-mod line;
+pub(crate) mod line;
 
 use std::time::Duration;
 
