@@ -104,6 +104,21 @@ fn tcp_backends(port: u16, query: &str) -> Vec<String> {
     urls
 }
 
+/// The value of `kit_metrics_dropped_total`, over its series.
+fn dropped_metric(provider: &Provider) -> u64 {
+    provider
+        .snapshot()
+        .metrics
+        .iter()
+        .filter(|m| m.desc.name == kit_metrics::DROPPED_METRIC)
+        .flat_map(|m| &m.series)
+        .map(|s| match s.value {
+            kit_metrics::SeriesValue::Counter(n) => n,
+            _ => 0,
+        })
+        .sum()
+}
+
 /// A provider for `url` with a workload of 100 series, its diagnostics kept.
 fn loaded(url: &str) -> (Provider, Arc<Mutex<Vec<String>>>) {
     let config: MetricsConfig = url.parse().unwrap();
@@ -151,9 +166,9 @@ fn a_peer_that_accepts_and_never_reads_holds_nothing_past_its_timeout() {
     }
 }
 
-#[test]
-fn a_peer_answering_500_is_a_counted_and_reported_failure() {
-    let _serial = serial();
+/// A peer answering every request with `status` (`400 Bad Request`…) and
+/// the body `broken`; its port.
+fn answering(status: &'static str) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -170,28 +185,41 @@ fn a_peer_answering_500_is_a_counted_and_reported_failure() {
                     request.extend_from_slice(&buf[..n]);
                 }
                 let _ = conn.write_all(
-                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 6\r\nConnection: close\r\n\r\nbroken",
+                    format!(
+                        "HTTP/1.1 {status}\r\nContent-Length: 6\r\nConnection: close\r\n\r\nbroken"
+                    )
+                    .as_bytes(),
                 );
             });
         }
     });
-    for url in tcp_backends(port, "flush=1h&timeout=2s") {
-        if url.starts_with("graphite") {
-            continue; // plaintext: no answer to read
+    port
+}
+
+#[test]
+fn a_peer_answering_400_or_500_is_a_counted_and_reported_failure() {
+    let _serial = serial();
+    for status in ["400 Bad Request", "500 Internal Server Error"] {
+        let port = answering(status);
+        let code = &status[..3];
+        for url in tcp_backends(port, "flush=1h&timeout=2s") {
+            if url.starts_with("graphite") {
+                continue; // plaintext: no answer to read
+            }
+            let (provider, reports) = loaded(&url);
+            assert!(provider.flush(Duration::from_secs(5)), "{url}");
+            let stats = provider.export_stats();
+            assert_eq!((stats.pushed, stats.failed), (0, 1), "{url} {code}");
+            let reports = reports.lock().unwrap();
+            assert_eq!(reports.len(), 1, "{url} {code}");
+            if !url.starts_with("otlp://") {
+                assert!(
+                    reports[0].contains(&format!("answered {code}: broken")),
+                    "{url}: {reports:?}"
+                );
+            }
+            provider.shutdown(Duration::from_secs(1));
         }
-        let (provider, reports) = loaded(&url);
-        assert!(provider.flush(Duration::from_secs(5)), "{url}");
-        let stats = provider.export_stats();
-        assert_eq!((stats.pushed, stats.failed), (0, 1), "{url}");
-        let reports = reports.lock().unwrap();
-        assert_eq!(reports.len(), 1, "{url}");
-        if !url.starts_with("otlp://") {
-            assert!(
-                reports[0].contains("answered 500: broken"),
-                "{url}: {reports:?}"
-            );
-        }
-        provider.shutdown(Duration::from_secs(1));
     }
 }
 
@@ -230,6 +258,9 @@ fn a_backend_that_is_down_never_slows_recording_and_memory_stays_bounded() {
         );
         let stats = provider.export_stats();
         assert!(stats.failed > 0, "{url}: {stats:?}");
+        // Every update lost for good is counted, once, where an operator
+        // reads it: the stats and kit_metrics_dropped_total agree.
+        assert_eq!(dropped_metric(&provider), stats.dropped, "{url}: {stats:?}");
         let started = Instant::now();
         provider.shutdown(Duration::from_secs(1));
         assert!(started.elapsed() < Duration::from_millis(1500), "{url}");

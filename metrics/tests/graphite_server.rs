@@ -158,3 +158,45 @@ fn real_peer_graphite_a_peer_that_never_reads_cannot_hold_shutdown_past_its_dead
     metrics.counter("after_total").build().inc();
     let _ = held;
 }
+
+#[test]
+fn real_peer_graphite_udp_killed_and_restarted_loses_no_total() {
+    let (port, udp) = (free_port(), free_udp_port());
+    let carbon = start_carbon(port, udp);
+    let config: MetricsConfig = format!("graphite+udp://127.0.0.1:{udp}?flush=1h")
+        .parse()
+        .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    // Pushes until carbon stored `want` (a datagram sent while carbon
+    // starts can be lost: the next push carries the same cumulative total).
+    let push_until = |carbon: &peer::Peer, want: f64| {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let started = Instant::now();
+            metrics.flush(Duration::from_secs(5));
+            assert!(started.elapsed() < Duration::from_secs(1));
+            if stored(carbon, &["jobs_total"])[0] == Some(want) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{:?}", metrics.export_stats());
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    };
+    jobs.add(1);
+    push_until(&carbon, 1.0);
+
+    // Killed: sending never blocks the application.
+    drop(carbon);
+    jobs.add(2);
+    let started = Instant::now();
+    metrics.flush(Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    // Restarted (a new storage directory): the cumulative total arrives.
+    let carbon = start_carbon(port, udp);
+    jobs.add(4);
+    push_until(&carbon, 7.0);
+    assert_eq!(metrics.export_stats().dropped, 0);
+    assert!(metrics.shutdown(Duration::from_secs(5)));
+}

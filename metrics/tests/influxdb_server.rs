@@ -304,3 +304,55 @@ fn real_peer_influxdb_killed_and_restarted_gets_the_whole_total() {
     let got = points(port, "kit", "jobs_total");
     assert_eq!(got[&("jobs_total".to_string(), vec![])]["value"], 7.0);
 }
+
+#[test]
+fn real_peer_influxdb_udp_killed_and_restarted_gets_the_whole_total() {
+    let (port, udp) = (free_port(), free_udp_port());
+    let influx = start_influxdb_on(port, udp);
+    let config: MetricsConfig = format!("influxdb+udp://127.0.0.1:{udp}?flush=1h")
+        .parse()
+        .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    let total = |port: u16| {
+        points(port, "udp", "jobs_total")
+            .get(&("jobs_total".to_string(), vec![]))
+            .map(|f| f["value"])
+    };
+    // Pushes until InfluxDB holds `want` (a datagram can be lost while
+    // InfluxDB starts: the next push carries the same cumulative total).
+    let push_until = |want: f64| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let started = Instant::now();
+            metrics.flush(Duration::from_secs(5));
+            assert!(started.elapsed() < Duration::from_secs(1));
+            if total(port) == Some(want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "InfluxDB holds {:?}",
+                total(port)
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    jobs.add(1);
+    push_until(1.0);
+
+    // Gone: sending never blocks the application; what it records
+    // meanwhile is in the next total.
+    drop(influx);
+    jobs.add(2);
+    let started = Instant::now();
+    metrics.flush(Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    // Back, empty (a new data directory): the next push carries everything.
+    let _influx = start_influxdb_on(port, udp);
+    jobs.add(4);
+    push_until(7.0);
+    assert_eq!(metrics.export_stats().dropped, 0);
+    assert!(metrics.shutdown(Duration::from_secs(5)));
+}

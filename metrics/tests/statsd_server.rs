@@ -160,7 +160,23 @@ fn real_peer_statsd_dogstatsd_tags_arrive_as_graphite_tags() {
 
 #[test]
 fn real_peer_statsd_restart_loses_no_counter_and_counts_lost_observations() {
-    let (metrics, statsd, sink, udp) = statsd("");
+    restart_loses_no_counter_and_counts_lost_observations("statsd://", "");
+}
+
+#[test]
+fn real_peer_dogstatsd_restart_loses_no_counter_and_counts_lost_observations() {
+    // Etsy statsd reads DogStatsD lines without tags; timers as `ms`.
+    restart_loses_no_counter_and_counts_lost_observations("dogstatsd://", "histogram=ms");
+}
+
+/// Etsy statsd goes away while `scheme` sends to it, then comes back on
+/// the same port.
+fn restart_loses_no_counter_and_counts_lost_observations(scheme: &str, query: &str) {
+    let (statsd, sink, udp) = statsd_and_sink();
+    let config: MetricsConfig = format!("{scheme}127.0.0.1:{udp}?flush=1h&{query}")
+        .parse()
+        .unwrap();
+    let metrics = config.build().unwrap();
     let jobs = metrics.counter("jobs_total").build();
     let seconds = metrics.histogram("job_seconds").build();
     jobs.add(10);

@@ -194,3 +194,93 @@ fn an_endpoint_that_never_answers_holds_neither_the_caller_nor_shutdown_and_lose
         );
     }
 }
+
+/// An HTTP endpoint answering every request with the status in `status`
+/// (and an empty body, which both the OTLP/HTTP and the Zipkin exporter
+/// take as a success on 2xx); its port.
+fn answering(status: std::sync::Arc<std::sync::atomic::AtomicU16>) -> u16 {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let status = status.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut conn = conn;
+                loop {
+                    // One request: headers, then Content-Length bytes.
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let code = status.load(std::sync::atomic::Ordering::SeqCst);
+                    let answer = format!(
+                        "HTTP/1.1 {code} Status\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n"
+                    );
+                    if conn.write_all(answer.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn an_endpoint_answering_400_or_500_is_counted_exactly_and_recovery_needs_nothing() {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    let _serial = serial();
+    for scheme in ["otlp+http", "zipkin"] {
+        for error in [400, 500] {
+            let status = std::sync::Arc::new(AtomicU16::new(error));
+            let port = answering(status.clone());
+            let url = format!("{scheme}://127.0.0.1:{port}?timeout=1s&sampler=always_on");
+            let tracing = start(&url);
+            let tracer = tracing.tracer("kit-test");
+            for i in 0..100 {
+                call(&tracer, i);
+            }
+            tracing.flush(Duration::from_secs(3));
+            all_accounted_for(&tracing, 100, Duration::from_secs(3), &url);
+            let stats = tracing.stats();
+            assert_eq!(
+                (stats.exported, stats.dropped),
+                (0, 100),
+                "{url} {error}: {stats:?}"
+            );
+            assert!(stats.failed >= 1, "{url} {error}: {stats:?}");
+
+            // The endpoint heals: the next spans go through, nothing restarted.
+            status.store(if scheme == "zipkin" { 202 } else { 200 }, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(600)); // past the back-off
+            for i in 0..100 {
+                call(&tracer, i);
+            }
+            tracing.flush(Duration::from_secs(3));
+            all_accounted_for(&tracing, 200, Duration::from_secs(3), &url);
+            let stats = tracing.stats();
+            assert_eq!(
+                (stats.exported, stats.dropped),
+                (100, 100),
+                "{url} {error}: {stats:?}"
+            );
+            assert!(tracing.shutdown(Duration::from_secs(1)), "{url} {error}");
+        }
+    }
+}

@@ -125,18 +125,38 @@ fn real_peer_otlp_spans_made_once_the_collector_is_up_arrive_without_a_restart_o
             std::thread::sleep(Duration::from_millis(50));
         }
         let (receiver, out) = start_receiver();
+        let rotel = start_rotel(grpc, http, receiver.port);
+        make_spans(&tracing);
+        assert!(tracing.flush(Duration::from_secs(10)), "{scheme}");
+        check(&spans(&out, 2), &format!("late-{scheme}"));
+
+        // The collector is killed: what is made meanwhile is lost, and
+        // counted; restarted on the same ports, it gets the next spans —
+        // the application did nothing.
+        drop(rotel);
+        for _ in 0..100 {
+            tracer.in_span("while-down", |_| {});
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while tracing.stats().dropped < 200 {
+            assert!(Instant::now() < deadline, "{scheme}: {:?}", tracing.stats());
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _rotel = start_rotel(grpc, http, receiver.port);
+        std::thread::sleep(Duration::from_millis(600)); // past the back-off
         make_spans(&tracing);
         assert!(
             tracing.shutdown(Duration::from_secs(10)),
             "{scheme}: {:?}",
             tracing.stats()
         );
-        check(&spans(&out, 2), &format!("late-{scheme}"));
+        let received = spans(&out, 4);
+        assert_eq!(received.len(), 4, "{scheme}");
+        check(&received[2..], &format!("late-{scheme}"));
         let stats = tracing.stats();
         assert_eq!(
             (stats.exported, stats.dropped),
-            (2, 100),
+            (4, 200),
             "{scheme}: {stats:?}"
         );
     }
