@@ -172,3 +172,69 @@ fn two_redact_decorators_both_apply() {
     kit_log::info!(logger, a = 1, b = 2, c = 3);
     assert_eq!(out.contents_string(), "level=info a=[REDACTED] b=# c=3\n");
 }
+
+/// A value whose `Display` writes `n` bytes, one small write at a time.
+struct Huge(usize);
+
+impl fmt::Display for Huge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for _ in 0..self.0 / 8 {
+            f.write_str("abcdefg\n")?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_ten_megabyte_value_is_cut_to_the_documented_limit_in_every_encoder() {
+    const TEN_MB: usize = 10 * 1024 * 1024;
+    let limit = kit_log::Options::DEFAULT_MAX_VALUE_LEN;
+    let text = "x\n".repeat(TEN_MB / 2);
+    let bytes = vec![0xffu8; TEN_MB];
+    let out = Buffer::new();
+    let loggers: [(&str, Box<dyn kit_log::Logger>); 3] = [
+        ("logfmt", Box::new(Logfmt::new(out.clone()))),
+        ("json", Box::new(Json::new(out.clone()))),
+        ("term", Box::new(Term::new(out.clone()))),
+    ];
+    for (name, logger) in &loggers {
+        for (form, dropped) in [
+            ("str", TEN_MB - limit),
+            ("bytes", TEN_MB - limit),
+            ("display", TEN_MB - limit),
+            ("debug", 0),
+        ] {
+            out.clear();
+            match form {
+                "str" => kit_log::info!(logger, v = text.as_str()),
+                "bytes" => kit_log::info!(logger, v = bytes.as_slice()),
+                "display" => kit_log::info!(logger, v = %Huge(TEN_MB)),
+                _ => kit_log::info!(logger, v = ?text.as_str()),
+            }
+            let line = out.contents_string();
+            assert_eq!(line.matches('\n').count(), 1, "{name} {form}: one line");
+            // Escaping can at most multiply the kept bytes by 6 (`\u00ff`
+            // for a control character in JSON); the marker and the rest of
+            // the record are small.
+            assert!(
+                line.len() < 6 * limit + 256,
+                "{name} {form}: {} bytes",
+                line.len()
+            );
+            if dropped > 0 {
+                let marker = format!("...[truncated {dropped} bytes]");
+                assert!(line.contains(&marker), "{name} {form}: no {marker:?}");
+            } else {
+                assert!(line.contains("...[truncated "), "{name} {form}");
+            }
+            if *name == "json" {
+                let parsed: serde_json::Value = serde_json::from_str(&line).unwrap();
+                // Invalid UTF-8 comes back as U+FFFD: three bytes per byte kept.
+                assert!(
+                    parsed["v"].as_str().unwrap().len() <= 3 * limit + 64,
+                    "{form}"
+                );
+            }
+        }
+    }
+}
