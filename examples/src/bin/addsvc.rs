@@ -137,11 +137,15 @@ fn main() -> ExitCode {
             spans.join().unwrap_or(false),
         )
     });
+    // What could not be delivered, counted: the last word on the spans.
+    let spans = tracing.stats();
     kit_log::info!(
         logger,
         msg = "stopped",
         metrics_flushed = metrics_done,
         spans_flushed = spans_done,
+        spans_exported = spans.exported,
+        spans_dropped = spans.dropped,
         took = started.elapsed()
     );
     drop(runtime);
