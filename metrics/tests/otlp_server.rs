@@ -18,8 +18,11 @@ use peer::{free_port, free_ports};
 #[path = "common/otlp_receiver.rs"]
 mod otlp_receiver;
 use otlp_receiver::{attributes, received, start_receiver, start_receiver_on};
+#[path = "common/grpc_status.rs"]
+mod grpc_status;
 #[path = "common/rotel.rs"]
 mod rotel;
+use grpc_status::grpc_answering;
 use rotel::start_rotel;
 
 fn wait_received(out: &Path) -> Vec<Value> {
@@ -260,4 +263,39 @@ fn real_peer_otlp_delta_temporality_sends_what_changed_since_the_last_push() {
         serde_json::json!(["0", "1"])
     );
     assert!(got.iter().all(|r| r["strict"] == true));
+}
+
+#[test]
+fn an_otlp_grpc_error_status_is_a_counted_failure_and_recovery_needs_nothing() {
+    // INVALID_ARGUMENT (what a collector answers a request it refuses),
+    // INTERNAL, UNAVAILABLE.
+    for code in [3u8, 13, 14] {
+        let (port, answer) = grpc_answering(code);
+        let config: MetricsConfig = format!("otlp://127.0.0.1:{port}?flush=1h&timeout=2s")
+            .parse()
+            .unwrap();
+        let metrics = config.build().unwrap();
+        let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = reports.clone();
+        metrics.set_diagnostics(move |d| keep.lock().unwrap().push(d.to_string()));
+        let jobs = metrics.counter("jobs_total").build();
+        jobs.add(3);
+        assert!(metrics.flush(Duration::from_secs(5)), "{code}");
+        let stats = metrics.export_stats();
+        assert_eq!((stats.pushed, stats.failed), (0, 1), "{code}: {stats:?}");
+        assert!(
+            reports.lock().unwrap()[0].contains("broken"),
+            "{code}: {:?}",
+            reports.lock().unwrap()
+        );
+
+        // The collector takes requests again: the next push goes through.
+        answer.set(0);
+        jobs.add(4);
+        assert!(metrics.flush(Duration::from_secs(5)), "{code}");
+        let stats = metrics.export_stats();
+        assert_eq!((stats.pushed, stats.failed), (1, 1), "{code}: {stats:?}");
+        assert_eq!(answer.calls(), 2, "{code}");
+        assert!(metrics.shutdown(Duration::from_secs(2)), "{code}");
+    }
 }

@@ -22,6 +22,9 @@ use opentelemetry_sdk::trace::{SdkTracer, SpanData, SpanExporter};
 #[path = "../../metrics/tests/common/peer.rs"]
 mod peer;
 use peer::free_port;
+#[path = "../../metrics/tests/common/grpc_status.rs"]
+mod grpc_status;
+use grpc_status::grpc_answering;
 #[path = "../../metrics/tests/common/measure.rs"]
 mod measure;
 use measure::{percentile, rss, serial};
@@ -282,5 +285,44 @@ fn an_endpoint_answering_400_or_500_is_counted_exactly_and_recovery_needs_nothin
             );
             assert!(tracing.shutdown(Duration::from_secs(1)), "{url} {error}");
         }
+    }
+}
+
+#[test]
+fn an_otlp_grpc_error_status_is_counted_exactly_and_recovery_needs_nothing() {
+    let _serial = serial();
+    // INVALID_ARGUMENT, INTERNAL.
+    for code in [3u8, 13] {
+        let (port, answer) = grpc_answering(code);
+        let url = format!("otlp://127.0.0.1:{port}?timeout=1s&sampler=always_on");
+        let tracing = start(&url);
+        let tracer = tracing.tracer("kit-test");
+        for i in 0..100 {
+            call(&tracer, i);
+        }
+        tracing.flush(Duration::from_secs(3));
+        all_accounted_for(&tracing, 100, Duration::from_secs(3), &url);
+        let stats = tracing.stats();
+        assert_eq!(
+            (stats.exported, stats.dropped),
+            (0, 100),
+            "{code}: {stats:?}"
+        );
+        assert!(stats.failed >= 1, "{code}: {stats:?}");
+
+        answer.set(0);
+        std::thread::sleep(Duration::from_millis(600)); // past the back-off
+        for i in 0..100 {
+            call(&tracer, i);
+        }
+        tracing.flush(Duration::from_secs(3));
+        all_accounted_for(&tracing, 200, Duration::from_secs(3), &url);
+        let stats = tracing.stats();
+        assert_eq!(
+            (stats.exported, stats.dropped),
+            (100, 100),
+            "{code}: {stats:?}"
+        );
+        assert!(tracing.shutdown(Duration::from_secs(1)), "{code}");
     }
 }
