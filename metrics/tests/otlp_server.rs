@@ -299,3 +299,43 @@ fn an_otlp_grpc_error_status_is_a_counted_failure_and_recovery_needs_nothing() {
         assert!(metrics.shutdown(Duration::from_secs(2)), "{code}");
     }
 }
+
+#[test]
+fn real_peer_otlp_grpc_collector_killed_and_restarted_gets_the_whole_total() {
+    let (receiver, out) = start_receiver();
+    let [grpc, http] = free_ports();
+    let rotel = start_rotel(grpc, http, receiver.port);
+    let config: MetricsConfig = format!("otlp://127.0.0.1:{grpc}?flush=1h&timeout=1s")
+        .parse()
+        .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    // The collector forwards on its own time: wait for `want` to arrive.
+    let arrives = |want: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while last_counter(&received(&out), "jobs_total").as_deref() != Some(want) {
+            assert!(Instant::now() < deadline, "{want} never arrived");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    jobs.add(1);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    arrives("1");
+
+    // Killed: the push fails, counted; the application goes on.
+    drop(rotel);
+    jobs.add(2);
+    let started = Instant::now();
+    metrics.flush(Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(metrics.export_stats().failed, 1);
+
+    // Restarted on the same ports: the gRPC channel reconnects by itself
+    // and the cumulative total arrives.
+    let _rotel = start_rotel(grpc, http, receiver.port);
+    jobs.add(4);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    assert_eq!(metrics.export_stats().dropped, 0);
+    assert!(metrics.shutdown(Duration::from_secs(5)));
+    arrives("7");
+}
