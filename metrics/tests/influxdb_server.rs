@@ -195,10 +195,16 @@ fn real_peer_influxdb_down_erroring_and_back_loses_no_total() {
 }
 
 fn start_victoria_metrics() -> Peer {
-    Peer::start(
+    start_victoria_metrics_on(free_port())
+}
+
+/// VictoriaMetrics on `port` (to restart it where kit pushes).
+fn start_victoria_metrics_on(port: u16) -> Peer {
+    Peer::spawn_on(
+        port,
         "victoria-metrics",
-        "/health",
         Duration::from_secs(30),
+        |port| get(port, "/health").map(|r| r.0) == Some(200),
         |port, dir| {
             let mut command = Command::new("victoria-metrics");
             command
@@ -354,5 +360,58 @@ fn real_peer_influxdb_udp_killed_and_restarted_gets_the_whole_total() {
     jobs.add(4);
     push_until(7.0);
     assert_eq!(metrics.export_stats().dropped, 0);
+    assert!(metrics.shutdown(Duration::from_secs(5)));
+}
+
+#[test]
+fn real_peer_influxdb2_killed_and_restarted_gets_the_whole_total() {
+    let port = free_port();
+    let vm = start_victoria_metrics_on(port);
+    let config: MetricsConfig =
+        format!("influxdb2://127.0.0.1:{port}?org=kit&bucket=metrics&flush=1h&timeout=1s")
+            .parse()
+            .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    // The last value VictoriaMetrics holds for jobs_total, once it has `want`.
+    let holds = |want: f64| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            get(port, "/internal/force_flush");
+            let (_, body) = get(
+                port,
+                "/api/v1/export?match%5B%5D=%7B__name__%3D~%22jobs_total.%2A%22%7D",
+            )
+            .unwrap_or_default();
+            let last = body.lines().find_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                v["values"].as_array()?.last()?.as_f64()
+            });
+            if last == Some(want) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "VictoriaMetrics holds {body}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    jobs.add(1);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    holds(1.0);
+
+    // Killed: the push fails at once, counted.
+    drop(vm);
+    jobs.add(2);
+    let started = Instant::now();
+    metrics.flush(Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(metrics.export_stats().failed, 1);
+
+    // Restarted, empty: the next push carries the cumulative total.
+    let _vm = start_victoria_metrics_on(port);
+    jobs.add(4);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    holds(7.0);
+    let stats = metrics.export_stats();
+    assert_eq!((stats.failed, stats.dropped), (1, 0), "{stats:?}");
     assert!(metrics.shutdown(Duration::from_secs(5)));
 }

@@ -11,13 +11,19 @@ use kit_metrics::{MetricsConfig, Provider};
 
 #[path = "common/peer.rs"]
 mod peer;
-use peer::{get, Peer};
+use peer::{free_port, get, Peer};
 
 fn start_gateway() -> Peer {
-    Peer::start(
+    start_gateway_on(free_port())
+}
+
+/// The gateway on `port` (to restart it where kit pushes).
+fn start_gateway_on(port: u16) -> Peer {
+    Peer::spawn_on(
+        port,
         "pushgateway",
-        "/-/ready",
         Duration::from_secs(30),
+        |port| get(port, "/-/ready").map(|r| r.0) == Some(200),
         |port, dir| {
             let mut command = Command::new("prometheus-pushgateway");
             command
@@ -127,4 +133,52 @@ fn a_push_to_a_peer_that_never_answers_gives_up_at_the_deadline() {
         started.elapsed()
     );
     drop(silent);
+}
+
+#[test]
+fn real_peer_pushgateway_killed_and_restarted_gets_the_whole_total() {
+    let port = free_port();
+    let gateway = start_gateway_on(port);
+    let config: MetricsConfig =
+        format!("pushgateway://127.0.0.1:{port}?job=kit_test&flush=1h&timeout=1s")
+            .parse()
+            .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    let stored = |port: u16| {
+        get(port, "/metrics")
+            .map(|(_, body)| body)
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("jobs_total{"))
+            .map(str::to_owned)
+    };
+    jobs.add(1);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    assert!(
+        stored(port).is_some_and(|l| l.ends_with(" 1")),
+        "{:?}",
+        stored(port)
+    );
+
+    // Killed: the push fails at once, counted.
+    drop(gateway);
+    jobs.add(2);
+    let started = Instant::now();
+    metrics.flush(Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(metrics.export_stats().failed, 1);
+
+    // Restarted, empty: the next push carries the cumulative total.
+    let _gateway = start_gateway_on(port);
+    jobs.add(4);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    assert!(
+        stored(port).is_some_and(|l| l.ends_with(" 7")),
+        "{:?}",
+        stored(port)
+    );
+    let stats = metrics.export_stats();
+    assert_eq!((stats.failed, stats.dropped), (1, 0), "{stats:?}");
+    assert!(metrics.shutdown(Duration::from_secs(5)));
 }

@@ -25,7 +25,7 @@ mod peer;
 use peer::json_lines;
 #[path = "common/zipkin.rs"]
 mod zipkin;
-use zipkin::start_receiver;
+use zipkin::{start_receiver, start_receiver_on};
 
 fn here(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -229,6 +229,53 @@ fn real_peer_zipkin_a_receiver_answering_500_is_a_counted_failure_and_recovery_n
     );
     assert!(json_lines(&dir.join("errors.jsonl")).is_empty());
     drop(receiver);
+}
+
+#[test]
+fn real_peer_zipkin_receiver_killed_and_restarted_gets_the_next_spans_and_losses_are_counted() {
+    let (receiver, dir) = start_receiver();
+    let port = receiver.port;
+    let config: TracingConfig =
+        format!("zipkin://127.0.0.1:{port}?service=addsvc&sampler=always_on&timeout=1s")
+            .parse()
+            .unwrap();
+    let tracing = Tracing::start(&config).unwrap();
+    let first = make_tree(&tracing);
+    assert!(tracing.flush(Duration::from_secs(5)));
+    assert_eq!(json_lines(&dir.join("spans.jsonl")).len(), first);
+
+    // Killed: what is made meanwhile is lost, and counted.
+    drop(receiver);
+    let tracer = tracing.tracer("kit-test");
+    for _ in 0..10 {
+        tracer.in_span("while-down", |_| {});
+    }
+    tracing.flush(Duration::from_secs(5));
+    let stats = tracing.stats();
+    assert_eq!(
+        (stats.exported, stats.dropped),
+        (first as u64, 10),
+        "{stats:?}"
+    );
+
+    // Restarted on the same port: the next spans arrive, nothing restarted
+    // in the application.
+    let (_receiver, dir) = start_receiver_on(port);
+    std::thread::sleep(Duration::from_millis(600)); // past the back-off
+    let second = make_tree(&tracing);
+    assert!(tracing.shutdown(Duration::from_secs(5)));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while json_lines(&dir.join("spans.jsonl")).len() < second {
+        assert!(Instant::now() < deadline, "{:?}", tracing.stats());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stats = tracing.stats();
+    assert_eq!(
+        (stats.exported, stats.dropped),
+        ((first + second) as u64, 10),
+        "{stats:?}"
+    );
+    assert!(json_lines(&dir.join("errors.jsonl")).is_empty());
 }
 
 /// What `zipkin_reference.py` reads: the spans as OpenTelemetry made them.

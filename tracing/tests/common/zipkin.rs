@@ -13,13 +13,20 @@ use crate::peer::Peer;
 
 /// The strict receiver; its directory (spans.jsonl, errors.jsonl, status).
 pub(crate) fn start_receiver() -> (Peer, PathBuf) {
+    start_receiver_on(crate::peer::free_port())
+}
+
+/// The receiver on `port` (to restart it where the exporter sends).
+#[allow(dead_code)] // only the restart test picks its port
+pub(crate) fn start_receiver_on(port: u16) -> (Peer, PathBuf) {
     // From the workspace root: the including crate may be another one.
     let tracing_tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tracing/tests");
     let mut out = PathBuf::new();
-    let peer = Peer::start(
+    let peer = Peer::spawn_on(
+        port,
         "zipkin-receiver",
-        "/",
         Duration::from_secs(20),
+        |port| crate::peer::get(port, "/").map(|r| r.0) == Some(200),
         |port, dir| {
             out = dir.to_path_buf();
             let mut command = Command::new("python3");
