@@ -71,7 +71,7 @@ impl fmt::Display for StartError {
                 "the {scheme} backend sends single histogram observations, and this provider keeps none: build it with MetricsConfig::build or ProviderBuilder::keep_samples"
             ),
             StartError::NotBuilt { scheme } => {
-                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, graphite, influxdb, circonus+http, memory, discard)")
+                write!(f, "the {scheme} backend is not available yet (available: prometheus, pushgateway, statsd, dogstatsd, graphite, graphite+udp, influxdb, influxdb+udp, influxdb2, otlp, otlp+http, circonus+http, memory, discard)")
             }
         }
     }

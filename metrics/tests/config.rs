@@ -288,6 +288,28 @@ fn starting_a_configuration_binds_its_listeners_and_names_backends_not_built_yet
         err.starts_with("the circonus+https backend is not available yet (available: "),
         "{err}"
     );
+    let available = err
+        .split_once("(available: ")
+        .unwrap()
+        .1
+        .trim_end_matches(')');
+    let available: Vec<&str> = available.split(", ").collect();
+    for scheme in [
+        "prometheus",
+        "pushgateway",
+        "statsd",
+        "dogstatsd",
+        "graphite",
+        "graphite+udp",
+        "influxdb",
+        "influxdb+udp",
+        "influxdb2",
+        "otlp",
+        "otlp+http",
+        "circonus+http",
+    ] {
+        assert!(available.contains(&scheme), "{scheme} missing from {err}");
+    }
 
     // statsd sends single observations: a provider without a sample buffer
     // is a clear error, not timers that never arrive.
