@@ -2,10 +2,11 @@
 //! (the real tool, from Debian's `prometheus` package) on kit's output —
 //! clean for conventional names, never a parse error for odd ones.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use kit_metrics::{prometheus, Provider};
+
+#[path = "common/promtool.rs"]
+mod promtool;
+use promtool::promtool;
 
 #[test]
 fn the_text_format_is_sorted_and_exact() {
@@ -44,27 +45,6 @@ request_duration_seconds_count{svc=\"add\",method=\"sum\"} 2
 requests_total{svc=\"add\",path=\"/a \\\"quoted\\\"\\nline\"} 7
 "
     );
-}
-
-/// Runs `promtool check metrics` on `text`; returns its exit code and stderr.
-fn promtool(text: &str) -> (i32, String) {
-    let mut child = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("promtool is required for this test (scripts/test installs Debian's prometheus package)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr =
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    (out.status.code().unwrap_or(-1), stderr)
 }
 
 #[test]

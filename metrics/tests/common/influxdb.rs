@@ -48,6 +48,22 @@ pub(crate) fn start_influxdb_on(port: u16, udp: u16) -> Peer {
     )
 }
 
+/// `POST /write` of line-protocol `body` to `db` (nanosecond
+/// timestamps); the whole HTTP answer.
+#[allow(dead_code)] // only the fuzz corpus replay writes lines itself
+pub(crate) fn write(port: u16, db: &str, body: &str) -> String {
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        conn,
+        "POST /write?db={db}&precision=ns HTTP/1.0\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    response
+}
+
 /// `POST /query` with an InfluxQL statement; the JSON answer.
 pub(crate) fn influxql(port: u16, db: &str, q: &str) -> serde_json::Value {
     let body: String = format!("db={db}&q=")
