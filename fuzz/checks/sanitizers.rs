@@ -10,7 +10,8 @@
 //! statsd / DogStatsD (`name:value|type[|@rate][|#k:v,…]`, `:|@#,` and
 //! whitespace reserved); InfluxDB line protocol (escaped measurement, tags
 //! and fields, integer `i` suffix, timestamp, no comment line); Graphite
-//! plaintext (`path value timestamp`, Graphite 1.1 tags).
+//! plaintext (`path value timestamp`, Graphite 1.1 tags); Circonus HTTPTrap
+//! JSON (`name|ST[category:value,…]` members, `L` / `n` / `H` values).
 
 use kit_metrics::config::{HistogramAs, StatsdLabels};
 use kit_metrics::{prometheus, wire, Provider, Snapshot};
@@ -129,6 +130,7 @@ pub(crate) fn check(data: &[u8]) {
     check_statsd(&metric);
     check_influxdb(&metric);
     check_graphite(&metric);
+    check_circonus(&metric);
 }
 
 // --- Prometheus ------------------------------------------------------------
@@ -478,6 +480,67 @@ fn check_graphite(metric: &Metric) {
                     assert_eq!(path.split('.').count(), levels + suffix, "{line:?}");
                 }
             }
+        }
+    }
+}
+
+// --- Circonus HTTPTrap ---------------------------------------------------------
+
+fn circonus_reserved(c: char) -> bool {
+    matches!(c, ',' | ':' | '[' | ']' | '|' | '"') || c.is_control()
+}
+
+fn check_circonus(metric: &Metric) {
+    let (body, unsendable) = wire::circonus(&metric.snapshot(&metric.name));
+    let members = body.as_object().expect("a JSON object");
+    let gauge_lost = metric.kind == 1 && !metric.value.is_finite();
+    assert_eq!(members.len(), usize::from(!gauge_lost), "{body}");
+    assert_eq!(unsendable, u64::from(gauge_lost), "{body}");
+    for (key, value) in members {
+        let (name, tags) = match key.split_once("|ST[") {
+            Some((name, tags)) => (name, Some(tags)),
+            None => (key.as_str(), None),
+        };
+        assert!(
+            !name.is_empty() && !name.chars().any(|c| c == '|' || c.is_control()),
+            "{key:?}"
+        );
+        match tags {
+            None => assert!(metric.labels.is_empty(), "{key:?}"),
+            Some(tags) => {
+                let tags = tags.strip_suffix(']').unwrap_or_else(|| panic!("{key:?}"));
+                let tags: Vec<&str> = tags.split(',').collect();
+                assert_eq!(tags.len(), metric.labels.len(), "{key:?}");
+                for tag in tags {
+                    let parts: Vec<&str> = tag.split(':').collect();
+                    assert_eq!(parts.len(), 2, "{key:?}");
+                    for part in parts {
+                        assert!(
+                            !part.is_empty() && !part.chars().any(circonus_reserved),
+                            "{key:?}"
+                        );
+                    }
+                }
+            }
+        }
+        match value["_type"].as_str() {
+            Some("L") => assert!(value["_value"].is_u64(), "{value}"),
+            Some("n") => assert!(
+                value["_value"].as_f64().is_some_and(f64::is_finite),
+                "{value}"
+            ),
+            Some("H") => {
+                for bin in value["_value"].as_array().unwrap() {
+                    let bin = bin.as_str().unwrap();
+                    let (bound, count) = bin
+                        .strip_prefix("H[")
+                        .and_then(|b| b.split_once("]="))
+                        .unwrap_or_else(|| panic!("{bin:?}"));
+                    assert!(bound.parse::<f64>().is_ok_and(f64::is_finite), "{bin:?}");
+                    assert!(count.parse::<u64>().is_ok(), "{bin:?}");
+                }
+            }
+            other => panic!("_type {other:?}: {value}"),
         }
     }
 }

@@ -13,7 +13,7 @@
 //! `+Inf` bucket's at the highest finite bound. Labels are Circonus stream
 //! tags, `|ST[name:value,…]`; in tag names and values `,` `:` `[` `]` `|`
 //! `"` and control characters become `_`, in metric names `|` and control
-//! characters do. The trap URL's secret never appears in an error.
+//! characters do; an empty name, tag name or tag value is written `_`. The trap URL's secret never appears in an error.
 
 use std::time::Duration;
 
@@ -44,7 +44,11 @@ impl CirconusPusher {
     }
 }
 
+/// `text` with control characters and `bad` as `_`; `_` when empty.
 fn clean(text: &str, bad: &[char]) -> String {
+    if text.is_empty() {
+        return "_".to_owned();
+    }
     text.chars()
         .map(|c| {
             if c.is_control() || bad.contains(&c) {
@@ -140,6 +144,7 @@ mod tests {
             "req_x|ST[a:b,c__:d_e____]"
         );
         assert_eq!(member("up", &[]), "up");
+        assert_eq!(member("", &labels(&[("", "")])), "_|ST[_:_]");
     }
 
     #[test]

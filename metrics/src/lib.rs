@@ -83,7 +83,12 @@ mod snapshot;
 mod start;
 #[cfg(feature = "statsd")]
 mod statsd;
-#[cfg(any(feature = "statsd", feature = "graphite", feature = "influxdb"))]
+#[cfg(any(
+    feature = "statsd",
+    feature = "graphite",
+    feature = "influxdb",
+    feature = "circonus"
+))]
 #[doc(hidden)]
 pub mod wire;
 

@@ -5,7 +5,7 @@
 
 #[cfg(feature = "statsd")]
 use crate::config::{HistogramAs, StatsdLabels};
-#[cfg(any(feature = "influxdb", feature = "graphite"))]
+#[cfg(any(feature = "influxdb", feature = "graphite", feature = "circonus"))]
 use crate::Snapshot;
 
 /// The statsd / DogStatsD lines of series `name` with `labels`: a counter
@@ -90,4 +90,18 @@ pub fn graphite(
         tags,
     }
     .lines(snapshot, timestamp)
+}
+
+/// The Circonus HTTPTrap JSON body of `snapshot` (a member per series),
+/// and how many values could not be written.
+///
+/// ```
+/// let provider = kit_metrics::Provider::new();
+/// provider.counter("hits").labels(&["code"]).build().with(&["a:b"]).add(1);
+/// let (body, _) = kit_metrics::wire::circonus(&provider.snapshot());
+/// assert_eq!(body.to_string(), r#"{"hits|ST[code:a_b]":{"_type":"L","_value":1}}"#);
+/// ```
+#[cfg(feature = "circonus")]
+pub fn circonus(snapshot: &Snapshot) -> (serde_json::Value, u64) {
+    crate::circonus::body(snapshot)
 }

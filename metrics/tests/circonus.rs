@@ -5,6 +5,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,42 +17,80 @@ type Requests = Arc<Mutex<Vec<(String, Value)>>>;
 
 /// A trap that answers 200 `{"stats":N}` and keeps each request.
 fn trap() -> (u16, Requests) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let keep = seen.clone();
-    std::thread::spawn(move || {
-        for mut conn in listener.incoming().flatten() {
-            let mut request = Vec::new();
-            let mut buf = [0u8; 65536];
-            let (head, body) = loop {
-                let n = conn.read(&mut buf).unwrap();
-                request.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&request).into_owned();
-                if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                    let length: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("Content-Length: "))
-                        .unwrap()
-                        .parse()
-                        .unwrap();
-                    if body.len() >= length {
-                        break (head.to_owned(), body.to_owned());
+    let trap = Trap::on(0);
+    let out = (trap.port, trap.seen.clone());
+    std::mem::forget(trap); // up for the rest of the test process
+    out
+}
+
+/// A trap on `port` (0: any free one) that stops listening when dropped —
+/// the trap "killed" — so that another can start on the same port.
+struct Trap {
+    port: u16,
+    seen: Requests,
+    stop: Arc<AtomicBool>,
+}
+
+impl Trap {
+    fn on(port: u16) -> Trap {
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (keep, stopped) = (seen.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((conn, _)) => {
+                        conn.set_nonblocking(false).unwrap();
+                        answer(conn, &keep);
                     }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
-            };
-            let body: Value = serde_json::from_str(&body).unwrap();
-            let stats = body.as_object().unwrap().len();
-            keep.lock().unwrap().push((head, body));
-            let answer = format!("{{\"stats\":{stats}}}");
-            let _ = write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{answer}",
-                answer.len()
-            );
+            }
+        });
+        Trap { port, seen, stop }
+    }
+}
+
+impl Drop for Trap {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // The accept loop notices within 5 ms and drops the listener.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Reads one request from `conn`, keeps it in `seen`, answers 200.
+fn answer(mut conn: std::net::TcpStream, seen: &Requests) {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 65536];
+    let (head, body) = loop {
+        let n = conn.read(&mut buf).unwrap();
+        request.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&request).into_owned();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .unwrap()
+                .parse()
+                .unwrap();
+            if body.len() >= length {
+                break (head.to_owned(), body.to_owned());
+            }
         }
-    });
-    (port, seen)
+    };
+    let body: Value = serde_json::from_str(&body).unwrap();
+    let stats = body.as_object().unwrap().len();
+    seen.lock().unwrap().push((head, body));
+    let answer = format!("{{\"stats\":{stats}}}");
+    let _ = write!(
+        conn,
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{answer}",
+        answer.len()
+    );
 }
 
 #[test]
@@ -119,4 +158,42 @@ fn the_trap_secret_never_shows_in_errors_or_debug_output() {
     );
     assert!(!reports[0].contains("SECRET"), "{reports:?}");
     assert_eq!(metrics.export_stats().failed, 1);
+}
+
+#[test]
+fn a_trap_killed_and_restarted_gets_the_whole_total() {
+    let trap = Trap::on(0);
+    let port = trap.port;
+    let config: MetricsConfig =
+        format!("circonus+http://127.0.0.1:{port}/module/httptrap/u/SECRET?flush=1h&timeout=1s")
+            .parse()
+            .unwrap();
+    let metrics = config.build().unwrap();
+    let jobs = metrics.counter("jobs_total").build();
+    let last = |seen: &Requests| {
+        seen.lock()
+            .unwrap()
+            .last()
+            .map(|(_, body)| body["jobs_total"]["_value"].clone())
+    };
+    jobs.add(1);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    assert_eq!(last(&trap.seen), Some(json!(1)));
+
+    // Killed: the push fails at once, counted.
+    drop(trap);
+    jobs.add(2);
+    let started = std::time::Instant::now();
+    metrics.flush(Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(metrics.export_stats().failed, 1);
+
+    // Back on the same port: the next push carries the cumulative total.
+    let trap = Trap::on(port);
+    jobs.add(4);
+    assert!(metrics.flush(Duration::from_secs(5)));
+    assert_eq!(last(&trap.seen), Some(json!(7)));
+    let stats = metrics.export_stats();
+    assert_eq!((stats.failed, stats.dropped), (1, 0), "{stats:?}");
+    assert!(metrics.shutdown(Duration::from_secs(2)));
 }
