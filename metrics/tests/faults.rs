@@ -15,7 +15,6 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,6 +23,9 @@ use kit_metrics::{MetricsConfig, Provider};
 #[path = "common/peer.rs"]
 mod peer;
 use peer::{free_port, free_udp_port};
+#[path = "common/cutting_proxy.rs"]
+mod cutting_proxy;
+use cutting_proxy::CuttingProxy;
 #[path = "common/measure.rs"]
 mod measure;
 use measure::{percentile, rss, serial};
@@ -143,11 +145,29 @@ fn a_peer_that_accepts_and_never_reads_holds_nothing_past_its_timeout() {
         let held: Vec<_> = listener.incoming().collect();
         drop(held);
     });
+    let baseline = Provider::builder().keep_samples(1024).build();
+    let discard = Calls::new(&baseline);
     for url in tcp_backends(port, "flush=1h&timeout=500ms") {
         let (provider, reports) = loaded(&url);
+        let calls = Calls::new(&provider);
         let started = Instant::now();
-        let flushed = provider.flush(Duration::from_secs(5));
+        // The application records while the push is stuck on the peer:
+        // interleaved with a discarding setup, so both see the same machine.
+        let (flushed, stuck, none) = std::thread::scope(|s| {
+            let flush = s.spawn(|| provider.flush(Duration::from_secs(5)));
+            let (mut stuck, mut none) = (Vec::new(), Vec::new());
+            for round in 0..100 {
+                stuck.push(batch(&calls, round));
+                none.push(batch(&discard, round));
+            }
+            let p99 = (percentile(&mut stuck, 0.99), percentile(&mut none, 0.99));
+            (flush.join().unwrap(), p99.0, p99.1)
+        });
         let took = started.elapsed();
+        assert!(
+            stuck <= 2.0 * none,
+            "{url}: p99 {stuck:.1} ns per call while a push is stuck, {none:.1} ns without"
+        );
         // Graphite's TCP write lands in the socket buffer: the push
         // "succeeds"; the others wait for an answer and give up.
         if !url.starts_with("graphite") {
@@ -272,63 +292,17 @@ fn a_backend_that_is_down_never_slows_recording_and_memory_stays_bounded() {
     }
 }
 
-/// A peer that dies in the middle of the next push (reads 512 bytes of
-/// it, then closes the connection) and takes every push after that (reads
-/// it whole, answers `200 OK` when the protocol has answers); its port,
-/// the switch that arms the next death, and whether a push was cut (more
-/// of it was coming when the peer died).
-fn dying_mid_push() -> (u16, Arc<AtomicBool>, Arc<AtomicBool>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let die = Arc::new(AtomicBool::new(true));
-    let cut = Arc::new(AtomicBool::new(false));
-    let (armed, was_cut) = (die.clone(), cut.clone());
-    std::thread::spawn(move || {
-        for mut conn in listener.incoming().flatten() {
-            let die = armed.swap(false, Ordering::SeqCst);
-            let cut = was_cut.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
-                if die {
-                    let mut got = 0;
-                    while got < 512 {
-                        match conn.read(&mut buf[..512 - got]) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => got += n,
-                        }
-                    }
-                    // More was coming: the push is cut in the middle.
-                    let _ = conn.set_read_timeout(Some(Duration::from_millis(100)));
-                    if matches!(conn.read(&mut buf), Ok(n) if n > 0) {
-                        cut.store(true, Ordering::SeqCst);
-                    }
-                    return; // dropped: the rest of the push has nowhere to go
-                }
-                let _ = conn.set_read_timeout(Some(Duration::from_millis(200)));
-                while let Ok(n) = conn.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                }
-                let _ = conn.write_all(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                );
-            });
-        }
-    });
-    (port, die, cut)
-}
-
 #[test]
 fn a_peer_dying_in_the_middle_of_a_push_is_a_counted_failure_and_the_next_push_goes_through() {
     let _serial = serial();
-    let (port, die, cut) = dying_mid_push();
-    for url in tcp_backends(port, "flush=1h&timeout=2s") {
+    // A peer that takes every push, behind a proxy that cuts the next one
+    // after 512 bytes.
+    let proxy = CuttingProxy::start(answering("200 OK"));
+    for url in tcp_backends(proxy.port, "flush=1h&timeout=2s") {
         if url.starts_with("otlp://") {
             continue; // gRPC: HTTP/2, covered by otlp_server.rs with a real collector
         }
-        die.store(true, Ordering::SeqCst);
-        cut.store(false, Ordering::SeqCst);
+        proxy.arm();
         let (provider, reports) = loaded(&url);
         if url.starts_with("graphite") {
             // Plaintext TCP has no answer: the push lands in the socket
@@ -352,7 +326,7 @@ fn a_peer_dying_in_the_middle_of_a_push_is_a_counted_failure_and_the_next_push_g
         let started = Instant::now();
         assert!(provider.flush(Duration::from_secs(5)), "{url}");
         assert!(started.elapsed() < Duration::from_secs(3), "{url}");
-        assert!(cut.load(Ordering::SeqCst), "{url}: the push was not cut");
+        assert!(proxy.was_cut(), "{url}: the push was not cut");
         let stats = provider.export_stats();
         assert_eq!((stats.pushed, stats.failed), (0, 1), "{url}: {stats:?}");
         assert_eq!(reports.lock().unwrap().len(), 1, "{url}");

@@ -18,6 +18,9 @@ use peer::{free_port, free_ports};
 #[path = "common/otlp_receiver.rs"]
 mod otlp_receiver;
 use otlp_receiver::{attributes, received, start_receiver, start_receiver_on};
+#[path = "common/cutting_proxy.rs"]
+mod cutting_proxy;
+use cutting_proxy::CuttingProxy;
 #[path = "common/grpc_status.rs"]
 mod grpc_status;
 #[path = "common/rotel.rs"]
@@ -338,4 +341,57 @@ fn real_peer_otlp_grpc_collector_killed_and_restarted_gets_the_whole_total() {
     assert_eq!(metrics.export_stats().dropped, 0);
     assert!(metrics.shutdown(Duration::from_secs(5)));
     arrives("7");
+}
+
+#[test]
+fn real_peer_otlp_push_cut_mid_stream_is_counted_and_the_next_one_arrives() {
+    for scheme in ["otlp", "otlp+http"] {
+        let (receiver, out) = start_receiver();
+        let [grpc, http] = free_ports();
+        let _rotel = start_rotel(grpc, http, receiver.port);
+        // gRPC through rotel; HTTP straight to the receiver.
+        let upstream = if scheme == "otlp" {
+            grpc
+        } else {
+            receiver.port
+        };
+        let proxy = CuttingProxy::start(upstream);
+        let config: MetricsConfig =
+            format!("{scheme}://127.0.0.1:{}?flush=1h&timeout=2s", proxy.port)
+                .parse()
+                .unwrap();
+        let metrics = config.build().unwrap();
+        let jobs = metrics.counter("jobs_total").build();
+        // A push of a few kB: 100 more series.
+        let padding = metrics.counter("padding_total").labels(&["n"]).build();
+        for i in 0..100 {
+            padding.with(&[i.to_string().as_str()]).inc();
+        }
+        jobs.add(1);
+        let started = Instant::now();
+        metrics.flush(Duration::from_secs(5));
+        assert!(started.elapsed() < Duration::from_secs(3), "{scheme}");
+        assert!(proxy.was_cut(), "{scheme}: the push was not cut");
+        let stats = metrics.export_stats();
+        assert_eq!((stats.pushed, stats.failed), (0, 1), "{scheme}: {stats:?}");
+
+        // The next push (a new connection) goes through whole.
+        jobs.add(2);
+        assert!(metrics.flush(Duration::from_secs(5)), "{scheme}");
+        let stats = metrics.export_stats();
+        assert_eq!(
+            (stats.pushed, stats.failed, stats.dropped),
+            (1, 1, 0),
+            "{scheme}: {stats:?}"
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while last_counter(&received(&out), "jobs_total").as_deref() != Some("3") {
+            assert!(
+                Instant::now() < deadline,
+                "{scheme}: the total never arrived"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(metrics.shutdown(Duration::from_secs(5)), "{scheme}");
+    }
 }

@@ -158,12 +158,18 @@ fn an_endpoint_that_never_answers_holds_neither_the_caller_nor_shutdown_and_lose
         let held: Vec<_> = listener.incoming().collect();
         drop(held);
     });
+    let config = TracingConfig {
+        sampler: Sampler::AlwaysOn,
+        ..TracingConfig::default()
+    };
+    let baseline = Tracing::start_with_exporter(&config, Discard).unwrap();
+    let up = baseline.tracer("kit-test");
     for scheme in ["otlp", "otlp+http", "zipkin"] {
         let url = format!("{scheme}://127.0.0.1:{port}?timeout=300ms&sampler=always_on");
         let tracing = start(&url);
         let tracer = tracing.tracer("kit-test");
         let mut worst = Duration::ZERO;
-        let made = 20_000u64;
+        let mut made = 20_000u64;
         for i in 0..made {
             let started = Instant::now();
             call(&tracer, i);
@@ -178,6 +184,19 @@ fn an_endpoint_that_never_answers_holds_neither_the_caller_nor_shutdown_and_lose
         assert!(
             worst < Duration::from_millis(50),
             "{url}: slowest call {worst:?}"
+        );
+        // And the p99 stays within 2x of calls exported to an endpoint
+        // that takes everything (interleaved: the same machine for both).
+        let (mut stuck, mut fast) = (Vec::new(), Vec::new());
+        for round in 0..100 {
+            stuck.push(batch(&tracer, round));
+            fast.push(batch(&up, round));
+        }
+        made += 100_000;
+        let (stuck, fast) = (percentile(&mut stuck, 0.99), percentile(&mut fast, 0.99));
+        assert!(
+            stuck <= 2.0 * fast,
+            "{url}: p99 {stuck:.1} ns per call with the endpoint stuck, {fast:.1} ns with one that takes everything"
         );
         let started = Instant::now();
         let finished = tracing.shutdown(Duration::from_millis(500));
@@ -196,6 +215,7 @@ fn an_endpoint_that_never_answers_holds_neither_the_caller_nor_shutdown_and_lose
             "{url}: slowest call {worst:?}, shutdown finished in time: {finished}, {stats:?}"
         );
     }
+    assert!(baseline.shutdown(Duration::from_secs(1)));
 }
 
 /// An HTTP endpoint answering every request with the status in `status`

@@ -23,6 +23,9 @@ use serde_json::{json, Map, Value as Json};
 #[path = "../../metrics/tests/common/peer.rs"]
 mod peer;
 use peer::json_lines;
+#[path = "../../metrics/tests/common/cutting_proxy.rs"]
+mod cutting_proxy;
+use cutting_proxy::CuttingProxy;
 #[path = "common/zipkin.rs"]
 mod zipkin;
 use zipkin::{start_receiver, start_receiver_on};
@@ -276,6 +279,50 @@ fn real_peer_zipkin_receiver_killed_and_restarted_gets_the_next_spans_and_losses
         "{stats:?}"
     );
     assert!(json_lines(&dir.join("errors.jsonl")).is_empty());
+}
+
+#[test]
+fn real_peer_zipkin_export_cut_mid_stream_is_counted_and_the_next_one_arrives() {
+    let (receiver, dir) = start_receiver();
+    let proxy = CuttingProxy::start(receiver.port);
+    let config: TracingConfig = format!(
+        "zipkin://127.0.0.1:{}?service=addsvc&sampler=always_on&timeout=2s",
+        proxy.port
+    )
+    .parse()
+    .unwrap();
+    let tracing = Tracing::start(&config).unwrap();
+    let tracer = tracing.tracer("kit-test");
+    for _ in 0..100 {
+        tracer.in_span("cut", |_| {});
+    }
+    tracing.flush(Duration::from_secs(5));
+    assert!(proxy.was_cut(), "the export was not cut");
+    // Lost and counted — or, when the HTTP client sends the request again
+    // on a new connection by itself, delivered: never both, never neither.
+    let cut = tracing.stats();
+    assert_eq!(cut.exported + cut.dropped, 100, "{cut:?}");
+
+    // The next export (a new connection) arrives whole.
+    std::thread::sleep(Duration::from_millis(600)); // past the back-off
+    let made = make_tree(&tracing) as u64;
+    assert!(tracing.shutdown(Duration::from_secs(5)));
+    let want = (cut.exported + made) as usize;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while json_lines(&dir.join("spans.jsonl")).len() < want {
+        assert!(Instant::now() < deadline, "{:?}", tracing.stats());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(json_lines(&dir.join("spans.jsonl")).len(), want);
+    let stats = tracing.stats();
+    assert_eq!(
+        (stats.exported, stats.dropped),
+        (cut.exported + made, cut.dropped),
+        "{stats:?}"
+    );
+    eprintln!("the cut export was {cut:?}");
+    assert!(json_lines(&dir.join("errors.jsonl")).is_empty());
+    drop(receiver);
 }
 
 /// What `zipkin_reference.py` reads: the spans as OpenTelemetry made them.
