@@ -12,8 +12,8 @@
 //! the token (InfluxDB 1.x and 2.x read those differently; anywhere else
 //! a backslash is kept). An empty measurement or tag key is written `_`,
 //! a measurement starting with `#` (a comment line) gets a `_` before it,
-//! and a tag key that repeats another once escaped is numbered (`a2`). Values that are not finite are left out, and
-//! counted.
+//! and a tag key that repeats another once escaped is numbered (`a2`).
+//! Values that are not finite are left out, and counted.
 
 use std::fmt::Write;
 
