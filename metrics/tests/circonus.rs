@@ -3,7 +3,7 @@
 //! it against the documented JSON shape; the trap's secret never shows in
 //! errors or `Debug` output.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,6 +11,10 @@ use std::time::Duration;
 
 use kit_metrics::MetricsConfig;
 use serde_json::{json, Value};
+
+#[path = "common/peer.rs"]
+mod peer;
+use peer::read_request;
 
 /// Each request's head (request line and headers) and JSON body.
 type Requests = Arc<Mutex<Vec<(String, Value)>>>;
@@ -64,24 +68,7 @@ impl Drop for Trap {
 
 /// Reads one request from `conn`, keeps it in `seen`, answers 200.
 fn answer(mut conn: std::net::TcpStream, seen: &Requests) {
-    let mut request = Vec::new();
-    let mut buf = [0u8; 65536];
-    let (head, body) = loop {
-        let n = conn.read(&mut buf).unwrap();
-        request.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&request).into_owned();
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("Content-Length: "))
-                .unwrap()
-                .parse()
-                .unwrap();
-            if body.len() >= length {
-                break (head.to_owned(), body.to_owned());
-            }
-        }
-    };
+    let (head, body) = read_request(&mut conn);
     let body: Value = serde_json::from_str(&body).unwrap();
     let stats = body.as_object().unwrap().len();
     seen.lock().unwrap().push((head, body));

@@ -5,7 +5,7 @@
 //! skips, when either is missing.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ use kit_metrics::MetricsConfig;
 
 #[path = "common/peer.rs"]
 mod peer;
-use peer::{free_port, free_udp_port, get, Peer};
+use peer::{free_port, free_udp_port, get, read_request, Peer};
 #[path = "common/influxdb.rs"]
 mod influxdb;
 use influxdb::{influxql, points, start_influxdb, start_influxdb_on, Points};
@@ -131,24 +131,7 @@ fn real_peer_influxdb_down_erroring_and_back_loses_no_total() {
     let errors = std::thread::spawn(move || {
         for mut conn in listener.incoming().take(1).flatten() {
             // The whole request, then the answer.
-            let mut request = Vec::new();
-            let mut buf = [0u8; 65536];
-            loop {
-                let n = conn.read(&mut buf).unwrap();
-                request.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&request);
-                if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                    let length: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("Content-Length: "))
-                        .unwrap()
-                        .parse()
-                        .unwrap();
-                    if body.len() >= length {
-                        break;
-                    }
-                }
-            }
+            read_request(&mut conn);
             let _ = conn.write_all(
                 b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 18\r\n\r\n{\"error\":\"broken\"}",
             );

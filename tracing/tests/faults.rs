@@ -265,6 +265,41 @@ fn answering(status: std::sync::Arc<std::sync::atomic::AtomicU16>) -> u16 {
     port
 }
 
+/// 100 calls against `url`'s failing endpoint: every span counted dropped;
+/// then `heal` makes the endpoint answer success and, past the exporter's
+/// back-off, the next 100 are exported — nothing restarted.
+fn fails_then_heals(url: &str, what: &str, heal: impl FnOnce()) {
+    let tracing = start(url);
+    let tracer = tracing.tracer("kit-test");
+    for i in 0..100 {
+        call(&tracer, i);
+    }
+    tracing.flush(Duration::from_secs(3));
+    all_accounted_for(&tracing, 100, Duration::from_secs(3), url);
+    let stats = tracing.stats();
+    assert_eq!(
+        (stats.exported, stats.dropped),
+        (0, 100),
+        "{what}: {stats:?}"
+    );
+    assert!(stats.failed >= 1, "{what}: {stats:?}");
+
+    heal();
+    std::thread::sleep(Duration::from_millis(600)); // past the back-off
+    for i in 0..100 {
+        call(&tracer, i);
+    }
+    tracing.flush(Duration::from_secs(3));
+    all_accounted_for(&tracing, 200, Duration::from_secs(3), url);
+    let stats = tracing.stats();
+    assert_eq!(
+        (stats.exported, stats.dropped),
+        (100, 100),
+        "{what}: {stats:?}"
+    );
+    assert!(tracing.shutdown(Duration::from_secs(1)), "{what}");
+}
+
 #[test]
 fn an_endpoint_answering_400_or_500_is_counted_exactly_and_recovery_needs_nothing() {
     use std::sync::atomic::{AtomicU16, Ordering};
@@ -274,36 +309,10 @@ fn an_endpoint_answering_400_or_500_is_counted_exactly_and_recovery_needs_nothin
             let status = std::sync::Arc::new(AtomicU16::new(error));
             let port = answering(status.clone());
             let url = format!("{scheme}://127.0.0.1:{port}?timeout=1s&sampler=always_on");
-            let tracing = start(&url);
-            let tracer = tracing.tracer("kit-test");
-            for i in 0..100 {
-                call(&tracer, i);
-            }
-            tracing.flush(Duration::from_secs(3));
-            all_accounted_for(&tracing, 100, Duration::from_secs(3), &url);
-            let stats = tracing.stats();
-            assert_eq!(
-                (stats.exported, stats.dropped),
-                (0, 100),
-                "{url} {error}: {stats:?}"
-            );
-            assert!(stats.failed >= 1, "{url} {error}: {stats:?}");
-
-            // The endpoint heals: the next spans go through, nothing restarted.
-            status.store(if scheme == "zipkin" { 202 } else { 200 }, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(600)); // past the back-off
-            for i in 0..100 {
-                call(&tracer, i);
-            }
-            tracing.flush(Duration::from_secs(3));
-            all_accounted_for(&tracing, 200, Duration::from_secs(3), &url);
-            let stats = tracing.stats();
-            assert_eq!(
-                (stats.exported, stats.dropped),
-                (100, 100),
-                "{url} {error}: {stats:?}"
-            );
-            assert!(tracing.shutdown(Duration::from_secs(1)), "{url} {error}");
+            let ok = if scheme == "zipkin" { 202 } else { 200 };
+            fails_then_heals(&url, &format!("{url} {error}"), || {
+                status.store(ok, Ordering::SeqCst)
+            });
         }
     }
 }
@@ -315,34 +324,6 @@ fn an_otlp_grpc_error_status_is_counted_exactly_and_recovery_needs_nothing() {
     for code in [3u8, 13] {
         let (port, answer) = grpc_answering(code);
         let url = format!("otlp://127.0.0.1:{port}?timeout=1s&sampler=always_on");
-        let tracing = start(&url);
-        let tracer = tracing.tracer("kit-test");
-        for i in 0..100 {
-            call(&tracer, i);
-        }
-        tracing.flush(Duration::from_secs(3));
-        all_accounted_for(&tracing, 100, Duration::from_secs(3), &url);
-        let stats = tracing.stats();
-        assert_eq!(
-            (stats.exported, stats.dropped),
-            (0, 100),
-            "{code}: {stats:?}"
-        );
-        assert!(stats.failed >= 1, "{code}: {stats:?}");
-
-        answer.set(0);
-        std::thread::sleep(Duration::from_millis(600)); // past the back-off
-        for i in 0..100 {
-            call(&tracer, i);
-        }
-        tracing.flush(Duration::from_secs(3));
-        all_accounted_for(&tracing, 200, Duration::from_secs(3), &url);
-        let stats = tracing.stats();
-        assert_eq!(
-            (stats.exported, stats.dropped),
-            (100, 100),
-            "{code}: {stats:?}"
-        );
-        assert!(tracing.shutdown(Duration::from_secs(1)), "{code}");
+        fails_then_heals(&url, &format!("{url} {code}"), || answer.set(0));
     }
 }

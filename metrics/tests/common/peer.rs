@@ -148,6 +148,31 @@ pub(crate) fn get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, response.split_once("\r\n\r\n")?.1.to_owned()))
 }
 
+/// One whole HTTP/1.1 request read from `conn` (headers, then
+/// `Content-Length` bytes of body): its head and its body. For the test
+/// doubles that stand in for a server.
+#[allow(dead_code)] // only the test doubles read requests
+pub(crate) fn read_request(conn: &mut TcpStream) -> (String, String) {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        let n = conn.read(&mut buf).unwrap();
+        request.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&request);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .unwrap()
+                .parse()
+                .unwrap();
+            if body.len() >= length {
+                return (head.to_owned(), body.to_owned());
+            }
+        }
+    }
+}
+
 /// The JSON lines a peer appended to `path` so far (none before the file
 /// exists). Only whole lines: the peer may be writing the next one.
 #[allow(dead_code)] // only the peers writing JSON lines have it read
