@@ -151,23 +151,46 @@ fn a_peer_that_accepts_and_never_reads_holds_nothing_past_its_timeout() {
         let (provider, reports) = loaded(&url);
         let calls = Calls::new(&provider);
         let started = Instant::now();
-        // The application records while the push is stuck on the peer:
-        // interleaved with a discarding setup, so both see the same machine.
-        let (flushed, stuck, none) = std::thread::scope(|s| {
+        // The application records while the push is stuck on the peer —
+        // from 50 ms in, once it is connected and waiting, until it gives
+        // up — interleaved with a discarding setup, so both see the same
+        // machine. Graphite's push does not wait (its write lands in the
+        // socket buffer), so there is nothing to measure it against.
+        let (flushed, p99) = std::thread::scope(|s| {
             let flush = s.spawn(|| provider.flush(Duration::from_secs(5)));
+            std::thread::sleep(Duration::from_millis(50));
             let (mut stuck, mut none) = (Vec::new(), Vec::new());
-            for round in 0..100 {
+            let mut round = 0;
+            while !flush.is_finished() && !url.starts_with("graphite") {
                 stuck.push(batch(&calls, round));
                 none.push(batch(&discard, round));
+                round += 1;
             }
-            let p99 = (percentile(&mut stuck, 0.99), percentile(&mut none, 0.99));
-            (flush.join().unwrap(), p99.0, p99.1)
+            let p99 = (!stuck.is_empty()).then(|| {
+                let rounds = stuck.len();
+                (
+                    percentile(&mut stuck, 0.99),
+                    percentile(&mut none, 0.99),
+                    rounds,
+                )
+            });
+            (flush.join().unwrap(), p99)
         });
         let took = started.elapsed();
-        assert!(
-            stuck <= 2.0 * none,
-            "{url}: p99 {stuck:.1} ns per call while a push is stuck, {none:.1} ns without"
-        );
+        match p99 {
+            Some((stuck, none, rounds)) => {
+                assert!(
+                    rounds >= 50,
+                    "{url}: only {rounds} rounds while the push was stuck"
+                );
+                assert!(
+                    stuck <= 2.0 * none,
+                    "{url}: p99 {stuck:.1} ns per call while a push is stuck, {none:.1} ns without"
+                );
+                eprintln!("{url}: p99 {stuck:.1} ns/call over {rounds} rounds while the push is stuck (none: {none:.1})");
+            }
+            None => assert!(url.starts_with("graphite"), "{url}: nothing measured"),
+        }
         // Graphite's TCP write lands in the socket buffer: the push
         // "succeeds"; the others wait for an answer and give up.
         if !url.starts_with("graphite") {
